@@ -1,0 +1,1 @@
+# ABI layout test registration (owned by the abi/ work)

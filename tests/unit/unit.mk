@@ -1,0 +1,1 @@
+# unit tests are registered by their component's fragment
