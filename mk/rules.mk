@@ -21,7 +21,8 @@ ASAN_LDFLAGS := -fsanitize=address,undefined
 GUEST_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -ffreestanding -fno-builtin \
                 -fno-pic -fno-pie -mno-red-zone -mno-sse -mno-mmx -mno-sse2 \
                 -mno-avx -fno-stack-protector -fno-asynchronous-unwind-tables \
-                -fcf-protection=none -Iabi -Ipv-drivers/include -MMD -MP
+                -fcf-protection=none -fno-delete-null-pointer-checks \
+                -Iabi -Ipv-drivers/include -MMD -MP
 GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
                  -Wl,-z,noexecstack -Wl,-z,max-page-size=4096
 # The stub is position-dependent at a fixed high address: compile with

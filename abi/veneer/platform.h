@@ -26,4 +26,23 @@
 /* End of the stub region: the top of the x86-64 lower half. */
 #define VENEER_STUB_END 0x0000800000000000ULL
 
+/*
+ * Where the stub's parts sit inside its region. None of this is secret (the
+ * guest can read its whole address space); it is fixed so that seccomp
+ * filters and tests can name it.
+ *
+ * VENEER_STUB_TEXT: the stub's code, read+execute. It holds exactly one
+ *   system-call instruction, the "gate" (bytes 0f 05 c3: syscall; ret);
+ *   the seccomp filter lets only calls made from the gate through, and only
+ *   a short, argument-checked whitelist of them. The first 64 KiB from here
+ *   are mapped readable.
+ * VENEER_STUB_DATA: the stub's data, bss and stacks, read+write.
+ * VENEER_STUB_MAILBOX: the pages shared with veneerd (one per vCPU), through
+ *   which hypercalls are forwarded. veneerd treats their contents as
+ *   hostile.
+ */
+#define VENEER_STUB_TEXT    VENEER_STUB_BASE
+#define VENEER_STUB_DATA    (VENEER_STUB_BASE + 0x200000ULL)
+#define VENEER_STUB_MAILBOX (VENEER_STUB_BASE + 0x100000000ULL)
+
 #endif /* VENEER_ABI_PLATFORM_H */
