@@ -1,1 +1,46 @@
-# guest runtime build
+# SPDX-License-Identifier: MIT
+# Guest runtime build: libpvfront.a, the freestanding library every PV
+# guest links (entry, ELF notes, hypercall page, console, printf, string,
+# page-table inspection).
+#
+# Guest code is compiled -fpie although it is linked static and
+# position-dependent: guests are linked anywhere in the lower half (VA 0,
+# 4 GiB, just below VENEER_GUEST_VA_LIMIT), beyond the reach of the small
+# code model's 32-bit absolute addresses, and -fpie makes every reference
+# RIP-relative instead.
+
+PVFRONT_SRCS := \
+	pv-drivers/entry_x86_64.S \
+	pv-drivers/elfnote.S \
+	pv-drivers/hypercall_page.S \
+	pv-drivers/runtime.c \
+	pv-drivers/console.c \
+	pv-drivers/format.c \
+	pv-drivers/string.c \
+	pv-drivers/pagetable.c
+PVFRONT_OBJS := $(call objs_of,gobj,$(PVFRONT_SRCS))
+PVFRONT_LIB := $(BUILD)/pv-drivers/libpvfront.a
+PVFRONT_LDS := pv-drivers/guest.ld
+
+# Extra flags for every guest object (the runtime and the guests).
+GUEST_PIE_CFLAGS := -fpie
+
+$(PVFRONT_OBJS): GUEST_CFLAGS += $(GUEST_PIE_CFLAGS)
+
+$(PVFRONT_LIB): $(PVFRONT_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+# $(call guest_elf,NAME,SOURCES,GUEST_BASE): a test or example guest
+# linked at GUEST_BASE with the runtime.
+define guest_elf
+GUESTS += $(BUILD)/guests/$(1).elf
+$(call objs_of,gobj,$(2)): GUEST_CFLAGS += $(GUEST_PIE_CFLAGS)
+$(BUILD)/guests/$(1).elf: $(call objs_of,gobj,$(2)) $(PVFRONT_LIB) \
+		$(PVFRONT_LDS)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(GUEST_LDFLAGS) -T $(PVFRONT_LDS) \
+		-Wl,--defsym=GUEST_BASE=$(3) -o $$@ \
+		$(call objs_of,gobj,$(2)) $(PVFRONT_LIB)
+endef

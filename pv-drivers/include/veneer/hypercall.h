@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Hypercall wrappers for 64-bit PV guests (XEN-ABI-FACTS §1).
+ *
+ * Convention: rax = hypercall number, arguments in rdi rsi rdx r10 r8,
+ * result in rax. Two ways in:
+ *
+ *  - _hypercall0.._hypercall5 call the builder-filled hypercall page
+ *    (slot nr at hypercall_page + nr * 32: push rcx, push r11,
+ *    mov $nr,%eax, syscall, pop r11, pop rcx, ret). Numbers without a slot
+ *    (nr >= 128) are issued as a raw syscall instead, so a caller always
+ *    gets the hypervisor's answer (-ENOSYS) rather than a jump off the
+ *    page.
+ *  - _hypercall_raw0.._hypercall_raw5 execute `syscall` inline, for code
+ *    that does not use the page.
+ *
+ * Both declare rcx and r11 clobbered (syscall writes them; a guest must
+ * not rely on the page's stubs saving them) and every argument register
+ * clobbered, since Xen only defines rax on return (debug builds poison the
+ * rest).
+ */
+#ifndef VENEER_HYPERCALL_H
+#define VENEER_HYPERCALL_H
+
+#include <stdint.h>
+#include <xen/xen.h>
+
+/* Hypercall page geometry: 128 slots of 32 bytes (XEN-ABI-FACTS §1.2). */
+#define HYPERCALL_SLOT_SIZE  32
+#define HYPERCALL_PAGE_SLOTS 128
+
+/* The page itself (hypercall_page.S), filled by the domain builder. */
+extern char hypercall_page[4096];
+
+static inline long _hypercall_raw5(unsigned long nr, unsigned long a1,
+                                   unsigned long a2, unsigned long a3,
+                                   unsigned long a4, unsigned long a5)
+{
+    register unsigned long r10 asm("r10") = a4;
+    register unsigned long r8 asm("r8") = a5;
+    long ret;
+
+    asm volatile("syscall"
+                 : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
+                 : "0"(nr)
+                 : "rcx", "r11", "memory");
+    return ret;
+}
+
+static inline long _hypercall5(unsigned long nr, unsigned long a1,
+                               unsigned long a2, unsigned long a3,
+                               unsigned long a4, unsigned long a5)
+{
+    if (nr >= HYPERCALL_PAGE_SLOTS)
+        return _hypercall_raw5(nr, a1, a2, a3, a4, a5);
+
+    /* Register variables are only guaranteed in the asm right after
+     * their assignment, so no call may come between. */
+    register unsigned long r10 asm("r10") = a4;
+    register unsigned long r8 asm("r8") = a5;
+    long ret;
+
+    /* The slot address may share rax with the result: `call` reads it
+     * before the stub writes rax. */
+    asm volatile("call *%[slot]"
+                 : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
+                 : [slot] "r"(hypercall_page + nr * HYPERCALL_SLOT_SIZE)
+                 : "rcx", "r11", "memory");
+    return ret;
+}
+
+static inline long _hypercall0(unsigned long nr)
+{
+    return _hypercall5(nr, 0, 0, 0, 0, 0);
+}
+
+static inline long _hypercall1(unsigned long nr, unsigned long a1)
+{
+    return _hypercall5(nr, a1, 0, 0, 0, 0);
+}
+
+static inline long _hypercall2(unsigned long nr, unsigned long a1,
+                               unsigned long a2)
+{
+    return _hypercall5(nr, a1, a2, 0, 0, 0);
+}
+
+static inline long _hypercall3(unsigned long nr, unsigned long a1,
+                               unsigned long a2, unsigned long a3)
+{
+    return _hypercall5(nr, a1, a2, a3, 0, 0);
+}
+
+static inline long _hypercall4(unsigned long nr, unsigned long a1,
+                               unsigned long a2, unsigned long a3,
+                               unsigned long a4)
+{
+    return _hypercall5(nr, a1, a2, a3, a4, 0);
+}
+
+static inline long _hypercall_raw0(unsigned long nr)
+{
+    return _hypercall_raw5(nr, 0, 0, 0, 0, 0);
+}
+
+static inline long _hypercall_raw1(unsigned long nr, unsigned long a1)
+{
+    return _hypercall_raw5(nr, a1, 0, 0, 0, 0);
+}
+
+static inline long _hypercall_raw2(unsigned long nr, unsigned long a1,
+                                   unsigned long a2)
+{
+    return _hypercall_raw5(nr, a1, a2, 0, 0, 0);
+}
+
+static inline long _hypercall_raw3(unsigned long nr, unsigned long a1,
+                                   unsigned long a2, unsigned long a3)
+{
+    return _hypercall_raw5(nr, a1, a2, a3, 0, 0);
+}
+
+static inline long _hypercall_raw4(unsigned long nr, unsigned long a1,
+                                   unsigned long a2, unsigned long a3,
+                                   unsigned long a4)
+{
+    return _hypercall_raw5(nr, a1, a2, a3, a4, 0);
+}
+
+/* xen_version(cmd, arg): XENVER_* (<xen/version.h>). */
+static inline long HYPERVISOR_xen_version(int cmd, void *arg)
+{
+    return _hypercall2(__HYPERVISOR_xen_version, (unsigned int)cmd,
+                       (uintptr_t)arg);
+}
+
+/* console_io(cmd, count, buf): CONSOLEIO_write / CONSOLEIO_read. */
+static inline long HYPERVISOR_console_io(int cmd, unsigned int count,
+                                         const char *buf)
+{
+    return _hypercall3(__HYPERVISOR_console_io, (unsigned int)cmd, count,
+                       (uintptr_t)buf);
+}
+
+/* sched_op(cmd, arg): SCHEDOP_* (<xen/sched.h>). */
+static inline long HYPERVISOR_sched_op(int cmd, void *arg)
+{
+    return _hypercall2(__HYPERVISOR_sched_op, (unsigned int)cmd,
+                       (uintptr_t)arg);
+}
+
+/* memory_op(cmd, arg): XENMEM_* (<xen/memory.h>). */
+static inline long HYPERVISOR_memory_op(unsigned int cmd, void *arg)
+{
+    return _hypercall2(__HYPERVISOR_memory_op, cmd, (uintptr_t)arg);
+}
+
+/* multicall(entries, nr): run nr calls; each result lands in its entry. */
+static inline long HYPERVISOR_multicall(multicall_entry_t *calls,
+                                        unsigned int nr)
+{
+    return _hypercall2(__HYPERVISOR_multicall, (uintptr_t)calls, nr);
+}
+
+/* vm_assist(cmd, type): VMASST_CMD_* and VMASST_TYPE_*. */
+static inline long HYPERVISOR_vm_assist(unsigned int cmd, unsigned int type)
+{
+    return _hypercall2(__HYPERVISOR_vm_assist, cmd, type);
+}
+
+#endif /* VENEER_HYPERCALL_H */

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Software walk of the bootstrap page tables and P2M reverse lookup; see
+ * <veneer/pagetable.h>.
+ */
+#include <xen/errno.h>
+#include <veneer/pagetable.h>
+
+int pt_mfn_to_pfn(uint64_t mfn, uint64_t *pfn)
+{
+    const struct start_info *si = runtime_start_info;
+    const uint64_t *p2m = (const uint64_t *)(uintptr_t)si->mfn_list;
+
+    for (uint64_t i = 0; i < si->nr_pages; i++) {
+        if (p2m[i] == mfn) {
+            *pfn = i;
+            return 0;
+        }
+    }
+    return -XEN_ENOENT;
+}
+
+/* Is [va, va + 4096) one of the bootstrap page-table frames? */
+static int pt_is_boot_table(uint64_t va)
+{
+    const struct start_info *si = runtime_start_info;
+    uint64_t end = si->pt_base + si->nr_pt_frames * XEN_PAGE_SIZE;
+
+    return va >= si->pt_base && va < end && (va & (XEN_PAGE_SIZE - 1)) == 0;
+}
+
+static unsigned int pt_index(uint64_t va, int level)
+{
+    return (va >> (XEN_PAGE_SHIFT + 9 * (level - 1))) & 511;
+}
+
+int pt_walk(uint64_t va, struct pt_walk *w)
+{
+    uint64_t table = runtime_start_info->pt_base;
+
+    for (int level = 4; level >= 1; level--) {
+        const volatile uint64_t *t;
+        uint64_t pfn;
+
+        if (!pt_is_boot_table(table))
+            return -XEN_EFAULT;
+        t = (const volatile uint64_t *)(uintptr_t)table;
+        w->level = level;
+        w->table_va[level] = table;
+        w->entry[level] = t[pt_index(va, level)];
+        if (level == 1)
+            break;
+        if (!(w->entry[level] & _PAGE_PRESENT))
+            return -XEN_ENOENT;
+        if (pt_mfn_to_pfn(pt_mfn_of(w->entry[level]), &pfn) != 0)
+            return -XEN_EFAULT;
+        table = pt_pfn_to_va(pfn);
+    }
+    return 0;
+}
