@@ -1,1 +1,27 @@
-# hypervisor build
+# SPDX-License-Identifier: MIT
+# veneerd and the domain stub.
+
+VENEERD_SRCS := hypervisor/main.c hypervisor/log.c hypervisor/elf_load.c \
+    hypervisor/frames.c hypervisor/domain.c hypervisor/builder_x86.c \
+    hypervisor/hypercall_page.c hypervisor/pagetable_x86.c \
+    hypervisor/gmem.c hypervisor/hypercall.c hypervisor/hc_version.c \
+    hypervisor/hc_console.c hypervisor/hc_sched.c hypervisor/hc_memory.c \
+    hypervisor/hc_vm_assist.c hypervisor/console.c hypervisor/crash_dump.c \
+    hypervisor/platform_trap.c
+
+# The hypervisor core without main() and the platform, for unit tests.
+VENEERD_CORE_SRCS := $(filter-out hypervisor/main.c,$(VENEERD_SRCS))
+
+STUB_SRCS := hypervisor/stub/stub_entry.S hypervisor/stub/stub_main.c \
+    hypervisor/stub/stub_sys.c hypervisor/stub/stub_seccomp.c \
+    hypervisor/stub/stub_trap.c
+
+BINS += $(BUILD)/bin/veneerd $(BUILD)/libexec/veneer-stub
+
+$(eval $(call host_prog,$(BUILD)/bin/veneerd,$(VENEERD_SRCS),-lpthread))
+
+$(BUILD)/libexec/veneer-stub: $(call objs_of,sobj,$(STUB_SRCS)) hypervisor/stub/stub.ld
+	@mkdir -p $(dir $@)
+	$(CC) -nostdlib -static -no-pie -Wl,-T,hypervisor/stub/stub.ld \
+	    -Wl,--build-id=none -Wl,-z,noexecstack -Wl,-z,max-page-size=4096 \
+	    -o $@ $(call objs_of,sobj,$(STUB_SRCS))

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Domain lifecycle: creating a domain's RAM and frames, finding it by id,
+ * recording how it stopped, and releasing everything it held.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <xen/sched.h>
+
+#include "veneerd.h"
+
+static struct {
+    struct domain *dom[VN_MAX_DOMAINS];
+    domid_t next_id;
+    pthread_mutex_t lock;
+} domains = {.next_id = 1, .lock = PTHREAD_MUTEX_INITIALIZER};
+
+uint8_t *domain_slot_ptr(struct domain *d, uint64_t slot)
+{
+    if (slot >= d->nr_slots)
+        fatalx("%s: dom%u: slot %llu out of range (a veneerd bug)", __func__,
+               d->id, (unsigned long long)slot);
+    return d->ram + slot * PAGE_SIZE;
+}
+
+static int domain_register(struct domain *d)
+{
+    int rc = -ENOSPC;
+
+    pthread_mutex_lock(&domains.lock);
+    for (unsigned int i = 0; i < VN_MAX_DOMAINS; i++) {
+        if (domains.dom[i])
+            continue;
+        domains.dom[i] = d;
+        d->id = domains.next_id++;
+        rc = 0;
+        break;
+    }
+    pthread_mutex_unlock(&domains.lock);
+    return rc;
+}
+
+static void domain_unregister(struct domain *d)
+{
+    pthread_mutex_lock(&domains.lock);
+    for (unsigned int i = 0; i < VN_MAX_DOMAINS; i++)
+        if (domains.dom[i] == d)
+            domains.dom[i] = NULL;
+    pthread_mutex_unlock(&domains.lock);
+}
+
+/*
+ * domain_by_id - look up a live domain.
+ * Return values: the domain, or NULL.
+ */
+struct domain *domain_by_id(domid_t id)
+{
+    struct domain *found = NULL;
+
+    pthread_mutex_lock(&domains.lock);
+    for (unsigned int i = 0; i < VN_MAX_DOMAINS; i++)
+        if (domains.dom[i] && domains.dom[i]->id == id)
+            found = domains.dom[i];
+    pthread_mutex_unlock(&domains.lock);
+    return found;
+}
+
+/* The RAM memfd: mem_pages of RAM plus one slot for shared_info. */
+static int domain_alloc_ram(struct domain *d, uint64_t mem_pages)
+{
+    char name[32];
+    uint64_t slots = mem_pages + 1;
+    int rc;
+
+    snprintf(name, sizeof(name), "veneer-dom%u-ram", d->id);
+    d->ram_fd = memfd_create(name, MFD_CLOEXEC);
+    if (d->ram_fd < 0)
+        return -errno;
+    if (ftruncate(d->ram_fd, (off_t)(slots * PAGE_SIZE)) < 0)
+        return -errno;
+    d->ram = mmap(NULL, slots * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+                  d->ram_fd, 0);
+    if (d->ram == MAP_FAILED) {
+        d->ram = NULL;
+        return -errno;
+    }
+    rc = frames_assign(d, slots);
+    if (rc < 0)
+        return rc;
+    d->nr_pages = mem_pages;
+    d->max_pages = mem_pages;
+    d->shared_info_slot = mem_pages;
+    return 0;
+}
+
+/*
+ * domain_create - a new domain with mem_pages of RAM and one vCPU, not yet
+ * built or started.
+ * Return values: the domain, or NULL with errno set.
+ */
+struct domain *domain_create(const char *name, uint64_t mem_pages)
+{
+    struct domain *d = NULL;
+    int rc;
+
+    d = calloc(1, sizeof(*d));
+    if (!d)
+        return NULL;
+    d->ram_fd = -1;
+    d->pidfd = -1;
+    d->mbox_fd = -1;
+    d->notify_fd = -1;
+    d->con_fd = STDOUT_FILENO;
+    d->pid = -1;
+    d->state = DOM_BUILDING;
+    d->nr_vcpus = 1;
+    pthread_mutex_init(&d->lock, NULL);
+    for (unsigned int i = 0; i < STUB_MAX_VCPUS; i++) {
+        d->vcpus[i].id = i;
+        d->vcpus[i].dom = d;
+    }
+    rc = domain_register(d);
+    if (rc == 0) {
+        snprintf(d->name, sizeof(d->name), "%s", name);
+        rc = domain_alloc_ram(d, mem_pages);
+    }
+    if (rc < 0) {
+        domain_destroy(d);
+        errno = -rc;
+        return NULL;
+    }
+    return d;
+}
+
+/* Release everything the domain holds; its process must be gone. */
+void domain_destroy(struct domain *d)
+{
+    if (!d)
+        return;
+    platform_release(d);
+    console_flush(d);
+    frames_release(d);
+    if (d->ram)
+        munmap(d->ram, d->nr_slots ? d->nr_slots * PAGE_SIZE
+                                   : (d->nr_pages + 1) * PAGE_SIZE);
+    if (d->ram_fd >= 0)
+        close(d->ram_fd);
+    domain_unregister(d);
+    pthread_mutex_destroy(&d->lock);
+    free(d);
+}
+
+bool domain_is_stopping(const struct domain *d)
+{
+    return d->state == DOM_SHUTDOWN || d->state == DOM_CRASHED;
+}
+
+/* The guest asked to stop (SCHEDOP_shutdown); the first reason wins. */
+void domain_shutdown(struct domain *d, unsigned int reason)
+{
+    pthread_mutex_lock(&d->lock);
+    if (!domain_is_stopping(d)) {
+        d->state = reason == SHUTDOWN_crash ? DOM_CRASHED : DOM_SHUTDOWN;
+        d->shutdown_reason = reason;
+    }
+    pthread_mutex_unlock(&d->lock);
+    platform_stop(d);
+}
+
+/* The domain cannot go on: say why, and stop it. */
+void domain_crash(struct domain *d, const char *why)
+{
+    pthread_mutex_lock(&d->lock);
+    if (!domain_is_stopping(d)) {
+        d->state = DOM_CRASHED;
+        d->shutdown_reason = SHUTDOWN_crash;
+        log_warnx("domain %u (%s) crashed: %s", d->id, d->name, why);
+    }
+    pthread_mutex_unlock(&d->lock);
+    platform_stop(d);
+}

@@ -1,0 +1,479 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The trap platform: a domain is a host process running the domain stub.
+ * This file starts that process, serves its vCPU mailboxes (one server
+ * thread per vCPU), answers its seccomp user notifications, and stops and
+ * reaps it. Nothing else in veneerd knows about processes, signals or
+ * seccomp.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xen/errno.h>
+
+#include "veneerd.h"
+
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
+
+static int sys_pidfd_open(pid_t pid)
+{
+    return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+static int sys_pidfd_getfd(int pidfd, int fd)
+{
+    return (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+}
+
+static int sys_pidfd_kill(int pidfd, int sig)
+{
+    return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+}
+
+static void futex_wake_all(uint32_t *word)
+{
+    syscall(SYS_futex, word, FUTEX_WAKE, INT32_MAX, NULL, NULL, 0);
+}
+
+static int futex_wait_ns(uint32_t *word, uint32_t val, uint64_t ns)
+{
+    struct timespec ts = {(time_t)(ns / 1000000000ull),
+                          (long)(ns % 1000000000ull)};
+
+    return (int)syscall(SYS_futex, word, FUTEX_WAIT, val, ns ? &ts : NULL, NULL,
+                        0);
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static struct stub_boot *boot_block(struct domain *d)
+{
+    return (struct stub_boot *)(d->mbox + STUB_MBOX_BOOT_OFFSET);
+}
+
+/* ---- start-up ---- */
+
+struct map_builder {
+    struct stub_boot *boot;
+    gva_t populate_below;
+};
+
+/* Add one realised range to the boot block, pre-faulting the part below
+ * the bootstrap stack's top (the part the guest is about to touch). */
+static int boot_add_map(void *arg, gva_t va, uint64_t slot, uint64_t len,
+                        uint32_t prot)
+{
+    struct map_builder *mb = arg;
+    struct stub_boot *b = mb->boot;
+
+    if (va < mb->populate_below && va + len > mb->populate_below) {
+        uint64_t head = mb->populate_below - va;
+        if (boot_add_map(arg, va, slot, head, prot))
+            return -1;
+        return boot_add_map(arg, va + head, slot + head / PAGE_SIZE, len - head,
+                            prot);
+    }
+    if (b->nr_maps == STUB_BOOT_MAX_MAPS)
+        return -1;
+    b->maps[b->nr_maps++] = (struct stub_map){
+        .va = va,
+        .offset = slot * PAGE_SIZE,
+        .len = len,
+        .prot = prot,
+        .populate = va < mb->populate_below,
+    };
+    return 0;
+}
+
+static int platform_write_boot(struct domain *d)
+{
+    struct stub_boot *b = boot_block(d);
+    struct map_builder mb = {b, d->stack_top};
+    int rc;
+
+    memset(b, 0, sizeof(*b));
+    b->magic = STUB_BOOT_MAGIC;
+    b->version = STUB_ABI_VERSION;
+    b->uid = VN_STUB_UID;
+    b->gid = VN_STUB_GID;
+    b->notify_fd = -1;
+    b->entry_rip = d->entry;
+    b->entry_rsp = d->stack_top;
+    b->entry_rsi = d->start_info_va;
+    rc = pt_for_each_mapping(d, d->vcpus[0].cr3, boot_add_map, &mb);
+    if (rc < 0) {
+        log_warnx("%s: dom%u: cannot describe the bootstrap mappings (%d)",
+                  __func__, d->id, rc);
+        return rc;
+    }
+    __atomic_store_n(&b->state, STUB_BOOT_WRITTEN, __ATOMIC_SEQ_CST);
+    return 0;
+}
+
+static int platform_spawn(struct domain *d, const char *stub_path)
+{
+    char *const argv[] = {"veneer-stub", NULL};
+    char *const envp[] = {NULL};
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    sigset_t none, all;
+    int rc;
+
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawn_file_actions_init(&fa);
+    posix_spawnattr_init(&attr);
+    posix_spawn_file_actions_adddup2(&fa, d->ram_fd, STUB_FD_RAM);
+    posix_spawn_file_actions_adddup2(&fa, d->mbox_fd, STUB_FD_MBOX);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
+                                        POSIX_SPAWN_SETSIGDEF |
+                                        POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &all);
+    posix_spawnattr_setpgroup(&attr, 0);
+    /* glibc's posix_spawn uses clone(CLONE_VM|CLONE_VFORK): no fork cost. */
+    rc = posix_spawn(&d->pid, stub_path, &fa, &attr, argv, envp);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
+    if (rc != 0) {
+        errno = rc;
+        log_warn("%s: dom%u: cannot start %s", __func__, d->id, stub_path);
+        return -rc;
+    }
+    d->pidfd = sys_pidfd_open(d->pid);
+    if (d->pidfd < 0) {
+        rc = -errno;
+        log_warn("%s: dom%u: pidfd_open", __func__, d->id);
+        kill(d->pid, SIGKILL);
+        waitpid(d->pid, NULL, 0);
+        d->pid = -1;
+        return rc;
+    }
+    return 0;
+}
+
+static const char *const stub_steps[] = {
+    "?",         "unmap",        "map mailbox", "boot block", "map RAM",
+    "close fds", "signals",      "limits",      "namespaces", "capabilities",
+    "ids",       "no_new_privs", "seccomp",
+};
+
+/* Wait until the stub reports LOCKED (or fails, dies, or times out). */
+static int platform_wait_locked(struct domain *d)
+{
+    struct stub_boot *b = boot_block(d);
+    uint64_t deadline = now_ns() + VN_STUB_START_TIMEOUT_S * 1000000000ull;
+
+    for (;;) {
+        uint32_t st = __atomic_load_n(&b->state, __ATOMIC_SEQ_CST);
+        struct pollfd pfd = {d->pidfd, POLLIN, 0};
+
+        if (st == STUB_BOOT_LOCKED)
+            return 0;
+        if (st == STUB_BOOT_FAILED) {
+            int step = b->error_step;
+            log_warnx("dom%u: domain stub failed at start-up step '%s': %s",
+                      d->id,
+                      step > 0 && step < (int)(sizeof(stub_steps) /
+                                               sizeof(*stub_steps))
+                          ? stub_steps[step]
+                          : "?",
+                      strerror(b->error_errno));
+            return -EIO;
+        }
+        if (poll(&pfd, 1, 0) == 1) {
+            log_warnx("dom%u: domain stub died during start-up", d->id);
+            return -EIO;
+        }
+        if (now_ns() > deadline) {
+            log_warnx("dom%u: domain stub did not start in %d s", d->id,
+                      VN_STUB_START_TIMEOUT_S);
+            return -ETIMEDOUT;
+        }
+        futex_wait_ns(&b->state, st, 10000000ull);
+    }
+}
+
+static void *platform_serve(void *arg);
+
+/*
+ * platform_start - start domain d's process and run its guest.
+ *
+ * Return values: 0; a negative errno if the process could not be started
+ * (then nothing of it is left running).
+ */
+int platform_start(struct domain *d, const char *stub_path)
+{
+    struct stub_boot *b;
+    int rc;
+
+    d->mbox_fd = memfd_create("veneer-mailbox", MFD_CLOEXEC);
+    if (d->mbox_fd < 0 || ftruncate(d->mbox_fd, STUB_MBOX_FILE_SIZE) < 0)
+        return -errno;
+    d->mbox = mmap(NULL, STUB_MBOX_FILE_SIZE, PROT_READ | PROT_WRITE,
+                   MAP_SHARED, d->mbox_fd, 0);
+    if (d->mbox == MAP_FAILED) {
+        d->mbox = NULL;
+        return -errno;
+    }
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        d->vcpus[i].mbox =
+            (struct stub_mailbox *)(d->mbox + STUB_MBOX_VCPU_OFFSET(i));
+    rc = platform_write_boot(d);
+    if (rc == 0)
+        rc = platform_spawn(d, stub_path);
+    if (rc == 0)
+        rc = platform_wait_locked(d);
+    b = boot_block(d);
+    if (rc == 0) {
+        d->notify_fd = sys_pidfd_getfd(d->pidfd, b->notify_fd);
+        if (d->notify_fd < 0) {
+            rc = -errno;
+            log_warn("dom%u: pidfd_getfd(seccomp listener)", d->id);
+        }
+    }
+    for (unsigned int i = 0; rc == 0 && i < d->nr_vcpus; i++) {
+        rc = -pthread_create(&d->vcpus[i].server, NULL, platform_serve,
+                             &d->vcpus[i]);
+        d->vcpus[i].server_started = rc == 0;
+    }
+    if (rc < 0) {
+        platform_stop(d);
+        return rc;
+    }
+    d->state = DOM_RUNNING;
+    __atomic_store_n(&b->state, STUB_BOOT_GO, __ATOMIC_SEQ_CST);
+    futex_wake_all(&b->state);
+    return 0;
+}
+
+/* ---- serving hypercalls ---- */
+
+/* Wait for the next request on v's mailbox: spin, then sleep. */
+static bool platform_next_request(struct vcpu *v)
+{
+    struct stub_mailbox *mb = v->mbox;
+    uint64_t spin_end = now_ns() + VN_SERVER_SPIN_NS;
+
+    while (!v->stop) {
+        uint32_t seq = __atomic_load_n(&mb->req_seq, __ATOMIC_ACQUIRE);
+        if (seq != v->last_req) {
+            v->last_req = seq;
+            return true;
+        }
+        if (now_ns() < spin_end) {
+            for (int i = 0; i < 64; i++)
+                __builtin_ia32_pause();
+            continue;
+        }
+        __atomic_store_n(&mb->veneerd_sleeping, 1, __ATOMIC_SEQ_CST);
+        if (__atomic_load_n(&mb->req_seq, __ATOMIC_SEQ_CST) == seq && !v->stop)
+            futex_wait_ns(&mb->req_seq, seq, 0);
+        __atomic_store_n(&mb->veneerd_sleeping, 0, __ATOMIC_SEQ_CST);
+        spin_end = now_ns() + VN_SERVER_SPIN_NS;
+    }
+    return false;
+}
+
+static void platform_respond(struct vcpu *v, uint32_t action, int64_t ret)
+{
+    struct stub_mailbox *mb = v->mbox;
+
+    mb->ret = ret;
+    __atomic_store_n(&mb->action, action, __ATOMIC_RELEASE);
+    __atomic_add_fetch(&mb->rsp_seq, 1, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&mb->stub_sleeping, __ATOMIC_SEQ_CST))
+        futex_wake_all(&mb->rsp_seq);
+}
+
+/* Handle one request; req is veneerd's private copy of the mailbox. */
+static void platform_handle(struct vcpu *v, const struct stub_mailbox *req)
+{
+    struct domain *d = v->dom;
+    struct hypercall_args hc;
+    char why[160];
+    int64_t ret = 0;
+
+    switch (req->kind) {
+    case STUB_REQ_HYPERCALL:
+        hc.nr = req->regs.rax;
+        hc.a[0] = req->regs.rdi;
+        hc.a[1] = req->regs.rsi;
+        hc.a[2] = req->regs.rdx;
+        hc.a[3] = req->regs.r10;
+        hc.a[4] = req->regs.r8;
+        ret = hypercall_dispatch(v, &hc);
+        break;
+    case STUB_REQ_FAULT:
+        crash_dump(d, req);
+        domain_crash(d, "unhandled fault");
+        break;
+    case STUB_REQ_BADCALL:
+        snprintf(why, sizeof(why),
+                 "system call through a refused entry (audit arch 0x%x, "
+                 "rip %#llx): 32-bit entries are not hypercalls",
+                 req->arch, (unsigned long long)req->regs.rip);
+        domain_crash(d, why);
+        break;
+    default:
+        snprintf(why, sizeof(why), "malformed mailbox request (kind %u)",
+                 req->kind);
+        domain_crash(d, why);
+        break;
+    }
+    platform_respond(v, domain_is_stopping(d) ? STUB_ACT_HALT : STUB_ACT_RETURN,
+                     ret);
+}
+
+static void *platform_serve(void *arg)
+{
+    struct vcpu *v = arg;
+    struct stub_mailbox req;
+
+    while (platform_next_request(v)) {
+        /* One copy of the guest-writable page, then only the copy. */
+        memcpy(&req, (const void *)v->mbox, sizeof(req));
+        platform_handle(v, &req);
+    }
+    return NULL;
+}
+
+/* ---- seccomp user notifications ---- */
+
+/* A stub call that could grant access. None is approved yet: the PV MMU
+ * will approve mappings that match validated page tables. */
+static void platform_notification(struct domain *d)
+{
+    struct seccomp_notif req;
+    struct seccomp_notif_resp resp;
+
+    memset(&req, 0, sizeof(req));
+    if (ioctl(d->notify_fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
+        return;
+    log_debug("dom%u: refused system call %d from the domain process", d->id,
+              req.data.nr);
+    memset(&resp, 0, sizeof(resp));
+    resp.id = req.id;
+    resp.error = -EPERM;
+    ioctl(d->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+}
+
+/* ---- waiting, stopping, releasing ---- */
+
+static void platform_reap(struct domain *d)
+{
+    siginfo_t si;
+    char why[96];
+
+    memset(&si, 0, sizeof(si));
+    if (waitid(P_PIDFD, (id_t)d->pidfd, &si, WEXITED) < 0) {
+        log_warn("%s: dom%u: waitid", __func__, d->id);
+        return;
+    }
+    d->pid = -1;
+    if (domain_is_stopping(d))
+        return;
+    if (si.si_code == CLD_EXITED)
+        snprintf(why, sizeof(why), "its process exited with status %d",
+                 si.si_status);
+    else
+        snprintf(why, sizeof(why), "its process was killed by signal %d (%s)",
+                 si.si_status, strsignal(si.si_status));
+    domain_crash(d, why);
+}
+
+/*
+ * platform_wait - serve d until its process is gone; a signal arriving on
+ * sigfd (a signalfd) kills the domain first.
+ * Return values: 0 when the domain stopped by itself; else the signal.
+ */
+int platform_wait(struct domain *d, int sigfd)
+{
+    int signo = 0;
+
+    for (;;) {
+        struct pollfd pfd[3] = {
+            {d->pidfd, POLLIN, 0},
+            {d->notify_fd, POLLIN, 0},
+            {sigfd, POLLIN, 0},
+        };
+
+        if (poll(pfd, 3, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            fatal("%s: poll", __func__);
+        }
+        if (pfd[1].revents & POLLIN)
+            platform_notification(d);
+        if (pfd[2].revents & POLLIN) {
+            struct signalfd_siginfo ssi;
+            if (read(sigfd, &ssi, sizeof(ssi)) == (ssize_t)sizeof(ssi))
+                signo = (int)ssi.ssi_signo;
+            platform_stop(d);
+        }
+        if (pfd[0].revents & POLLIN) {
+            platform_reap(d);
+            break;
+        }
+    }
+    return signo;
+}
+
+/* Kill the domain process; platform_wait reaps it. */
+void platform_stop(struct domain *d)
+{
+    if (d->pidfd >= 0 && d->pid > 0)
+        sys_pidfd_kill(d->pidfd, SIGKILL);
+}
+
+/* Stop the server threads and free everything platform_start made. */
+void platform_release(struct domain *d)
+{
+    for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+        struct vcpu *v = &d->vcpus[i];
+        if (!v->server_started)
+            continue;
+        v->stop = 1;
+        futex_wake_all(&v->mbox->req_seq);
+        pthread_join(v->server, NULL);
+        v->server_started = false;
+    }
+    if (d->pid > 0) {
+        platform_stop(d);
+        waitpid(d->pid, NULL, 0);
+        d->pid = -1;
+    }
+    if (d->pidfd >= 0)
+        close(d->pidfd);
+    if (d->notify_fd >= 0)
+        close(d->notify_fd);
+    if (d->mbox)
+        munmap(d->mbox, STUB_MBOX_FILE_SIZE);
+    if (d->mbox_fd >= 0)
+        close(d->mbox_fd);
+    d->pidfd = d->notify_fd = d->mbox_fd = -1;
+    d->mbox = NULL;
+}

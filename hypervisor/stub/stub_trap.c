@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Guest traps in the stub: SIGSYS (a hypercall, or a refused system-call
+ * entry) and the fault signals. Each becomes a request in the vCPU's
+ * mailbox; veneerd's answer is applied to the signal frame, and returning
+ * from the handler resumes the guest.
+ */
+#include <asm/unistd.h>
+#include <linux/audit.h>
+#include <linux/signal.h>
+
+#include "stub.h"
+
+#define SA_SIGINFO_    0x00000004ul
+#define SA_ONSTACK_    0x08000000ul
+#define SA_RESTORER_   0x04000000ul
+#define SS_AUTODISARM_ (1u << 31)
+
+/* Spin this many pause loops for veneerd's answer before sleeping. */
+#define STUB_SPIN_LOOPS 20000u
+
+/* Signal stacks, one per vCPU, in the stub's data area. */
+static uint8_t stub_sigstacks[1][STUB_SIGSTACK_SIZE]
+    __attribute__((aligned(4096)));
+
+struct stub_mailbox *stub_mailbox_of(unsigned int vcpu)
+{
+    return (struct stub_mailbox *)(uintptr_t)(VENEER_STUB_MAILBOX +
+                                              STUB_MBOX_VCPU_OFFSET(vcpu));
+}
+
+/* The vCPU a handler runs for, from the signal stack it runs on. */
+static unsigned int stub_current_vcpu(void)
+{
+    uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+    uintptr_t base = (uintptr_t)stub_sigstacks;
+
+    if (sp < base)
+        return 0;
+    return (unsigned int)((sp - base) / STUB_SIGSTACK_SIZE);
+}
+
+static void stub_save_regs(struct stub_regs *r, const struct sigcontext *c)
+{
+    r->rax = c->rax;
+    r->rbx = c->rbx;
+    r->rcx = c->rcx;
+    r->rdx = c->rdx;
+    r->rsi = c->rsi;
+    r->rdi = c->rdi;
+    r->rbp = c->rbp;
+    r->rsp = c->rsp;
+    r->r8 = c->r8;
+    r->r9 = c->r9;
+    r->r10 = c->r10;
+    r->r11 = c->r11;
+    r->r12 = c->r12;
+    r->r13 = c->r13;
+    r->r14 = c->r14;
+    r->r15 = c->r15;
+    r->rip = c->rip;
+    r->rflags = c->eflags;
+    r->fs_base = 0;
+    r->gs_base = 0;
+}
+
+/* Post the request in mb and wait for veneerd's answer (see stub_abi.h). */
+static void stub_call_veneerd(struct stub_mailbox *mb)
+{
+    uint32_t seen = __atomic_load_n(&mb->rsp_seq, __ATOMIC_ACQUIRE);
+    uint32_t req = __atomic_load_n(&mb->req_seq, __ATOMIC_RELAXED);
+
+    __atomic_store_n(&mb->req_seq, req + 1, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&mb->veneerd_sleeping, __ATOMIC_SEQ_CST))
+        stub_futex_wake(&mb->req_seq);
+
+    for (uint32_t i = 0; i < STUB_SPIN_LOOPS; i++) {
+        if (__atomic_load_n(&mb->rsp_seq, __ATOMIC_ACQUIRE) != seen)
+            return;
+        __builtin_ia32_pause();
+    }
+    for (;;) {
+        __atomic_store_n(&mb->stub_sleeping, 1, __ATOMIC_SEQ_CST);
+        if (__atomic_load_n(&mb->rsp_seq, __ATOMIC_SEQ_CST) != seen)
+            break;
+        stub_futex_wait(&mb->rsp_seq, seen);
+    }
+    __atomic_store_n(&mb->stub_sleeping, 0, __ATOMIC_RELAXED);
+}
+
+/* Apply veneerd's answer; HALT parks the vCPU until veneerd kills us. */
+static void stub_apply(struct stub_mailbox *mb, struct sigcontext *c)
+{
+    uint32_t action = __atomic_load_n(&mb->action, __ATOMIC_ACQUIRE);
+
+    if (action == STUB_ACT_RETURN) {
+        c->rax = (uint64_t)mb->ret;
+        return;
+    }
+    for (;;) {
+        uint32_t seen = __atomic_load_n(&mb->rsp_seq, __ATOMIC_ACQUIRE);
+        stub_futex_wait(&mb->rsp_seq, seen);
+    }
+}
+
+static void stub_on_sigsys(int sig, void *info, void *ctx)
+{
+    struct stub_siginfo *si = info;
+    struct stub_ucontext *uc = ctx;
+    struct stub_mailbox *mb = stub_mailbox_of(stub_current_vcpu());
+
+    (void)sig;
+    stub_save_regs(&mb->regs, &uc->mcontext);
+    if (si->u.sys.arch != AUDIT_ARCH_X86_64) {
+        mb->kind = STUB_REQ_BADCALL;
+        mb->arch = si->u.sys.arch;
+    } else {
+        mb->kind = STUB_REQ_HYPERCALL;
+    }
+    stub_call_veneerd(mb);
+    stub_apply(mb, &uc->mcontext);
+}
+
+static void stub_on_fault(int sig, void *info, void *ctx)
+{
+    struct stub_siginfo *si = info;
+    struct stub_ucontext *uc = ctx;
+    struct stub_mailbox *mb = stub_mailbox_of(stub_current_vcpu());
+
+    stub_save_regs(&mb->regs, &uc->mcontext);
+    mb->kind = STUB_REQ_FAULT;
+    mb->signo = (uint32_t)sig;
+    mb->si_code = si->code;
+    mb->addr = (uint64_t)(uintptr_t)si->u.addr;
+    /* The sigcontext's trap fields are only fresh for SIGSEGV. */
+    mb->trapno = sig == SIGSEGV ? uc->mcontext.trapno : ~0ull;
+    mb->err = sig == SIGSEGV ? uc->mcontext.err : 0;
+    stub_call_veneerd(mb);
+    stub_apply(mb, &uc->mcontext);
+}
+
+static int stub_handle(int sig, void (*fn)(int, void *, void *))
+{
+    struct stub_sigaction sa = {
+        .handler = fn,
+        .flags = SA_SIGINFO_ | SA_ONSTACK_ | SA_RESTORER_,
+        .restorer = stub_restorer,
+        .mask = 0,
+    };
+
+    return (int)stub_syscall(__NR_rt_sigaction, sig, (long)&sa, 0,
+                             sizeof(sa.mask), 0, 0);
+}
+
+/* Install the signal stack and handlers for vCPU 0. */
+int stub_trap_install(void)
+{
+    static const int faults[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP};
+    struct {
+        void *sp;
+        int32_t flags;
+        size_t size;
+    } ss = {stub_sigstacks[0], 0, STUB_SIGSTACK_SIZE};
+    long rc;
+
+    rc = stub_syscall(__NR_sigaltstack, (long)&ss, 0, 0, 0, 0, 0);
+    if (rc < 0)
+        return (int)rc;
+    rc = stub_handle(SIGSYS, stub_on_sigsys);
+    for (unsigned int i = 0; rc == 0 && i < sizeof(faults) / sizeof(*faults);
+         i++)
+        rc = stub_handle(faults[i], stub_on_fault);
+    return (int)rc;
+}

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The contract between veneerd and the domain stub: the mailbox file's
+ * layout, the boot block and the hand-off protocol.
+ *
+ * Both sides are built from this tree, but the mailbox is mapped writable
+ * in the domain process, so the guest can write any of it at any time:
+ * veneerd copies a request out once, then validates the copy, and never
+ * follows a pointer found here.
+ *
+ * Freestanding: the stub includes it without a libc.
+ */
+#ifndef VENEER_STUB_ABI_H
+#define VENEER_STUB_ABI_H
+
+#include <stdint.h>
+#include <veneer/platform.h>
+
+/* Bump on any change below; the stub refuses a boot block of another. */
+#define STUB_ABI_VERSION 1u
+
+#define STUB_PAGE_SIZE 4096u
+
+/* vCPUs one domain process can hold (one mailbox page each). [POLICY] */
+#define STUB_MAX_VCPUS 32u
+
+/*
+ * The mailbox file: one page per vCPU, then the boot block. veneerd maps
+ * all of it; the stub maps it at VENEER_STUB_MAILBOX and unmaps the boot
+ * block once the guest runs.
+ */
+#define STUB_MBOX_VCPU_OFFSET(n) ((uint64_t)(n)*STUB_PAGE_SIZE)
+#define STUB_MBOX_BOOT_OFFSET    ((uint64_t)STUB_MAX_VCPUS * STUB_PAGE_SIZE)
+#define STUB_MBOX_BOOT_PAGES     4u
+#define STUB_MBOX_FILE_SIZE                                                    \
+    (STUB_MBOX_BOOT_OFFSET + (uint64_t)STUB_MBOX_BOOT_PAGES * STUB_PAGE_SIZE)
+
+/* File descriptors the stub is started with. */
+#define STUB_FD_RAM  3 /* the guest's RAM memfd (kept) */
+#define STUB_FD_MBOX 4 /* the mailbox memfd (closed after mapping) */
+
+/* Per-vCPU signal stacks live in the stub's data area. */
+#define STUB_SIGSTACK_SIZE 0x10000u
+
+/* Guest registers as the stub saw them at a trap, and as it resumes them. */
+struct stub_regs {
+    uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
+    uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+    uint64_t rip, rflags;
+    uint64_t fs_base, gs_base; /* not filled yet: 0 */
+};
+
+/* Why the stub posted a request (mailbox.kind). */
+enum stub_req_kind {
+    STUB_REQ_NONE = 0,
+    STUB_REQ_HYPERCALL = 1, /* guest `syscall`: number in rax, args in regs */
+    STUB_REQ_FAULT = 2,     /* guest fault: signo/code/addr/trapno/err */
+    STUB_REQ_BADCALL = 3,   /* a system call from a refused entry (int 0x80) */
+};
+
+/* What veneerd wants done (mailbox.action). */
+enum stub_action {
+    STUB_ACT_RETURN = 1, /* set the guest's rax to ret, resume */
+    STUB_ACT_HALT = 2,   /* the domain is stopping: wait to be killed */
+};
+
+/*
+ * Hand-off: the poster fills the body, then increments its sequence word
+ * (release); if the peer's *_sleeping flag is set it issues FUTEX_WAKE on
+ * that word. A waiter spins a bounded time on the sequence word, then sets
+ * its sleeping flag, issues a full barrier, re-checks, and FUTEX_WAITs.
+ * The barrier pair (store seq; fence; load flag) against (store flag;
+ * fence; load seq) is the Dekker pattern: no wake-up is lost.
+ */
+struct stub_mailbox {
+    uint32_t req_seq;          /* stub -> veneerd: request posted */
+    uint32_t rsp_seq;          /* veneerd -> stub: response posted */
+    uint32_t veneerd_sleeping; /* veneerd waits on req_seq */
+    uint32_t stub_sleeping;    /* stub waits on rsp_seq */
+    /* Request (stub writes). */
+    uint32_t kind;   /* enum stub_req_kind */
+    uint32_t signo;  /* STUB_REQ_FAULT: host signal number */
+    int32_t si_code; /* STUB_REQ_FAULT: host si_code */
+    uint32_t arch;   /* STUB_REQ_BADCALL: the AUDIT_ARCH of the call */
+    uint64_t addr;   /* STUB_REQ_FAULT: faulting address (si_addr) */
+    uint64_t trapno; /* STUB_REQ_FAULT: x86 vector (SIGSEGV only) */
+    uint64_t err;    /* STUB_REQ_FAULT: host error code (SIGSEGV only) */
+    struct stub_regs regs;
+    /* Response (veneerd writes). */
+    uint32_t action; /* enum stub_action */
+    uint32_t pad;
+    int64_t ret; /* STUB_ACT_RETURN: the guest's new rax */
+};
+
+_Static_assert(sizeof(struct stub_mailbox) <= STUB_PAGE_SIZE,
+               "a vCPU mailbox fits in one page");
+
+/* One guest-virtual range the stub maps from the RAM memfd at start-up. */
+struct stub_map {
+    uint64_t va;       /* page-aligned guest virtual address */
+    uint64_t offset;   /* page-aligned offset in the RAM memfd */
+    uint64_t len;      /* page-aligned length */
+    uint32_t prot;     /* STUB_PROT_* */
+    uint32_t populate; /* 1: pre-fault the range (MAP_POPULATE) */
+};
+
+#define STUB_PROT_READ  1u
+#define STUB_PROT_WRITE 2u
+#define STUB_PROT_EXEC  4u
+
+#define STUB_BOOT_MAGIC 0x56454e4242ULL /* "BBNEV" */
+
+/* Boot states (boot.state), a futex word. */
+enum stub_boot_state {
+    STUB_BOOT_WRITTEN = 1, /* veneerd: the block is ready */
+    STUB_BOOT_LOCKED = 2,  /* stub: mapped, sandboxed; notify_fd is valid */
+    STUB_BOOT_GO = 3,      /* veneerd: listener taken, start the guest */
+    STUB_BOOT_FAILED = 4,  /* stub: start-up failed at step `error_step` */
+};
+
+#define STUB_BOOT_MAX_MAPS                                                     \
+    ((STUB_MBOX_BOOT_PAGES * STUB_PAGE_SIZE - 256u) / sizeof(struct stub_map))
+
+/* Written by veneerd before the stub starts; read once by the stub. */
+struct stub_boot {
+    uint64_t magic;      /* STUB_BOOT_MAGIC */
+    uint32_t version;    /* STUB_ABI_VERSION */
+    uint32_t state;      /* enum stub_boot_state (futex word) */
+    uint32_t uid, gid;   /* unprivileged ids the stub switches to */
+    int32_t notify_fd;   /* stub: its seccomp listener fd */
+    int32_t error_step;  /* stub: which start-up step failed */
+    int32_t error_errno; /* stub: with which errno */
+    uint32_t nr_maps;
+    uint64_t entry_rip, entry_rsp, entry_rsi; /* guest entry state */
+    uint64_t reserved[24];
+    struct stub_map maps[STUB_BOOT_MAX_MAPS];
+};
+
+_Static_assert(sizeof(struct stub_boot) <=
+                   STUB_MBOX_BOOT_PAGES * STUB_PAGE_SIZE,
+               "the boot block fits its pages");
+
+#endif /* VENEER_STUB_ABI_H */
