@@ -9,6 +9,7 @@
 /* One conversion's flags, width and precision. */
 struct spec {
     int left;      /* '-': pad on the right */
+    int alt;       /* '#': 0x prefix for nonzero %x, leading 0 for %o */
     int zero;      /* '0': pad numbers with zeros after the sign/prefix */
     int width;     /* minimum field width */
     int precision; /* %s: maximum characters; -1 = none */
@@ -88,6 +89,8 @@ static const char *parse_spec(const char *f, struct spec *sp, va_list *ap)
     for (;; f++) {
         if (*f == '-')
             sp->left = 1;
+        else if (*f == '#')
+            sp->alt = 1;
         else if (*f == '0')
             sp->zero = 1;
         else
@@ -147,6 +150,7 @@ static long long arg_signed(const struct spec *sp, va_list *ap)
 /* Emit one conversion; returns 0 if c is not a known conversion. */
 static int convert(struct out *o, struct spec *sp, char c, va_list *ap)
 {
+    unsigned long long uv;
     long long sv;
     char ch;
 
@@ -164,10 +168,13 @@ static int convert(struct out *o, struct spec *sp, char c, va_list *ap)
         return 1;
     case 'x':
     case 'X':
-        out_unsigned(o, sp, "", arg_unsigned(sp, ap), 16, c == 'X');
+        uv = arg_unsigned(sp, ap);
+        out_unsigned(o, sp, sp->alt && uv != 0 ? (c == 'X' ? "0X" : "0x") : "",
+                     uv, 16, c == 'X');
         return 1;
     case 'o':
-        out_unsigned(o, sp, "", arg_unsigned(sp, ap), 8, 0);
+        uv = arg_unsigned(sp, ap);
+        out_unsigned(o, sp, sp->alt && uv != 0 ? "0" : "", uv, 8, 0);
         return 1;
     case 'p':
         out_unsigned(o, sp, "0x", (uintptr_t)va_arg(*ap, void *), 16, 0);

@@ -10,7 +10,16 @@ int pt_mfn_to_pfn(uint64_t mfn, uint64_t *pfn)
 {
     const struct start_info *si = runtime_start_info;
     const uint64_t *p2m = (const uint64_t *)(uintptr_t)si->mfn_list;
+    uint64_t pt_pfn = (si->pt_base - runtime_virt_base()) >> XEN_PAGE_SHIFT;
 
+    /* Walks look up table frames over and over: try the bootstrap
+     * page-table frames first, then the whole list. */
+    for (uint64_t i = pt_pfn; i < pt_pfn + si->nr_pt_frames; i++) {
+        if (i < si->nr_pages && p2m[i] == mfn) {
+            *pfn = i;
+            return 0;
+        }
+    }
     for (uint64_t i = 0; i < si->nr_pages; i++) {
         if (p2m[i] == mfn) {
             *pfn = i;

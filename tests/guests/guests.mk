@@ -4,3 +4,8 @@
 # top of the guest range (just below VENEER_GUEST_VA_LIMIT).
 
 $(eval $(call guest_elf,hello,tests/guests/hello.c,0x0))
+$(eval $(call guest_elf,layout,tests/guests/layout.c,0x1000000))
+$(eval $(call guest_elf,crash,tests/guests/crash.c,0x400000))
+$(eval $(call guest_elf,idle,tests/guests/idle.c,0x200000))
+$(eval $(call guest_elf,hostile,tests/guests/hostile.c,0x100000000))
+$(eval $(call guest_elf,escape,tests/guests/escape.c,0x7e0000000000))

@@ -4,7 +4,7 @@
  * console_io(CONSOLEIO_write) and a small printf family.
  *
  * Supported conversions: %d %i %u %x %X %o %c %s %p %%, with the flags
- * '-' and '0', a field width (digits or '*'), a precision for %s (digits
+ * '-', '0' and '#', a field width (digits or '*'), a precision for %s (digits
  * or '*'), and the length modifiers hh h l ll z j t. Anything else is
  * printed literally, so a wrong format shows up in the output rather
  * than crashing the guest.
