@@ -1,1 +1,5 @@
-# unit tests are registered by their component's fragment
+# SPDX-License-Identifier: MIT
+# Unit tests of the hypervisor core (others register in their own fragment).
+
+$(eval $(call unit_test,test_elf,tests/unit/test_elf.c tests/unit/elf_fixture.c $(VENEERD_CORE_SRCS),-lpthread))
+$(eval $(call unit_test,test_gmem,tests/unit/test_gmem.c tests/unit/elf_fixture.c $(VENEERD_CORE_SRCS),-lpthread))
