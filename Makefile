@@ -62,7 +62,7 @@ integration: $(BINS) $(GUESTS)
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@echo "== booting $(BUILD)/guests/hello.elf with veneerd run =="
-	$(BUILD)/bin/veneerd run $(BUILD)/guests/hello.elf --memory 16
+	$(BUILD)/bin/veneerd run $(BUILD)/guests/hello.elf --memory 16 --cmdline "console=hvc0"
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCHES)
