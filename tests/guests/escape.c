@@ -20,6 +20,8 @@
  *                    hypercalls, then overwrites the stub's data and does
  *                    it again. Errors or a domain crash are both fine;
  *                    veneerd must survive and report.
+ *   scribble-data    only the second half of scribble, so that it is
+ *                    reached even when the first half crashes the domain.
  *
  * Calls that would do harm if the filter were open (kill -9 and ptrace of
  * PID 1, execve, fork, clone) run last and only while every earlier call
@@ -27,6 +29,7 @@
  */
 #include <asm/unistd.h>
 #include <stdint.h>
+#include <xen/arch-x86/page.h>
 #include <xen/sched.h>
 #include <xen/version.h>
 #include <veneer/platform.h>
@@ -59,7 +62,8 @@
 #define L_X32_SYSCALL_BIT  0x40000000UL
 #define L_ESCAPE_MARKER    "/tmp/veneer-escape-marker"
 #define GATE_SCAN_BYTES    (64 * 1024)
-#define SCRIBBLE_DATA_SIZE (64 * 1024)
+#define SCRIBBLE_DATA_SIZE (256 * 1024)
+#define SCRIBBLE_CHUNK     (16 * 1024)
 
 struct iovec_l {
     void *base;
@@ -308,23 +312,48 @@ static void scribble(uint64_t addr, uint64_t len, uint64_t *state)
         p[i] = scribble_next(state);
 }
 
-static int mode_scribble(void)
+/* Garbage in the mailbox, then hypercalls through it. */
+static void scribble_mailbox(uint64_t *state)
 {
-    uint64_t state = 0x9e3779b97f4a7c15ULL;
     long rc;
 
     printf("escape: scribble mailbox at %#llx\n", VENEER_STUB_MAILBOX);
     console_flush();
     for (int round = 0; round < 8; round++) {
-        scribble(VENEER_STUB_MAILBOX, 4096, &state);
+        scribble(VENEER_STUB_MAILBOX, XEN_PAGE_SIZE, state);
         rc = HYPERVISOR_xen_version(XENVER_version, NULL);
         printf("escape: scribble round %d: xen_version -> %ld\n", round, rc);
     }
-    printf("escape: scribble stub data at %#llx\n", VENEER_STUB_DATA);
-    console_flush();
-    scribble(VENEER_STUB_DATA, SCRIBBLE_DATA_SIZE, &state);
-    rc = HYPERVISOR_xen_version(XENVER_version, NULL);
-    printf("escape: scribble after stub data: xen_version -> %ld\n", rc);
+}
+
+/*
+ * Garbage over the stub's data, bss and stacks, a chunk at a time with a
+ * hypercall after each, until the first unmapped page ends the domain (or
+ * SCRIBBLE_DATA_SIZE is reached).
+ */
+static void scribble_data(uint64_t *state)
+{
+    long rc;
+
+    for (uint64_t off = 0; off < SCRIBBLE_DATA_SIZE; off += SCRIBBLE_CHUNK) {
+        printf("escape: scribble stub data [%#llx, %#llx)\n",
+               VENEER_STUB_DATA + off, VENEER_STUB_DATA + off + SCRIBBLE_CHUNK);
+        console_flush();
+        scribble(VENEER_STUB_DATA + off, SCRIBBLE_CHUNK, state);
+        rc = HYPERVISOR_xen_version(XENVER_version, NULL);
+        printf("escape: scribble after stub data: xen_version -> %ld\n", rc);
+    }
+}
+
+/* which: bit 0 scribbles the mailbox, bit 1 the stub's data. */
+static int mode_scribble(unsigned int which)
+{
+    uint64_t state = 0x9e3779b97f4a7c15ULL;
+
+    if (which & 1)
+        scribble_mailbox(&state);
+    if (which & 2)
+        scribble_data(&state);
     printf("escape: scribble survived\n");
     return 0;
 }
@@ -338,7 +367,9 @@ int guest_main(struct start_info *si)
     if (strcmp(cmd, "int80") == 0)
         return mode_int80();
     if (strcmp(cmd, "scribble") == 0)
-        return mode_scribble();
+        return mode_scribble(3);
+    if (strcmp(cmd, "scribble-data") == 0)
+        return mode_scribble(2);
     printf("escape: ABORT unknown mode '%.64s'\n", cmd);
     return 1;
 }

@@ -239,7 +239,7 @@ static int check_region(struct layout *l)
     if (va < round_up(l->stack_top + REGION_PAD, REGION_ALIGN))
         return layout_abort("region ends at %#lx, < 512 KiB after the stack",
                             (unsigned long)va);
-    if (va != limit && (va - l->virt_base) % REGION_ALIGN != 0)
+    if (va != limit && va % REGION_ALIGN != 0)
         return layout_abort("region ends at %#lx, not on a 4 MiB boundary",
                             (unsigned long)va);
     if (ws.tables != l->si->nr_pt_frames)

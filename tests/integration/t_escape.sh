@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# t_escape: boots the escape guest in each mode and checks the host after:
+#   calls          host system calls through the stub's gate: all refused,
+#                  guest powers off (exit 0);
+#   int80          the 32-bit entry: the domain must crash (exit 1);
+#   scribble,      garbage in the mailbox / over the stub's data: errors or
+#   scribble-data  a domain crash (exit 0 or 1), but veneerd must report
+#                  and exit normally (no signal, no hang).
+# Afterwards the marker file the guest tries to create must not exist, PID
+# 1 must be alive and not stopped, and a fresh hello guest must still boot.
+set -u
+. tests/integration/lib.sh
+
+MARKER=/tmp/veneer-escape-marker
+out="$BUILD/test-logs/t_escape.out"
+
+check_host() {
+    [ ! -e "$MARKER" ] || fail "$1: $MARKER exists: a host call got through"
+    kill -0 1 2>/dev/null || fail "$1: PID 1 is gone"
+    case "$(ps -o stat= -p 1)" in
+    *T* | *t*) fail "$1: PID 1 is stopped or traced" ;;
+    esac
+}
+
+rm -f "$MARKER"
+[ ! -e "$MARKER" ] || fail "cannot remove $MARKER before the run"
+
+run_guest "$out" escape --memory 16 --cmdline calls
+[ "$RC" -eq 0 ] || { cat "$out"; fail "calls: veneerd exited $RC, expected 0"; }
+expect_contains "$out" "escape: gate at"
+expect_contains "$out" "escape: SUCCESS ("
+expect_absent "$out" "escape: ALLOWED"
+expect_absent "$out" "escape: SKIPPED"
+expect_contains "$out" "escape: kill(1, SIGKILL) refused"
+expect_contains "$out" "escape: execve(/bin/sh) refused"
+check_host calls
+
+run_guest "$out" escape --memory 16 --cmdline int80
+[ "$RC" -eq 1 ] || { cat "$out"; fail "int80: veneerd exited $RC, expected 1 (crash)"; }
+expect_contains "$out" "escape: int80 now"
+expect_absent "$out" "int80 ALLOWED"
+check_host int80
+
+for mode in scribble scribble-data; do
+    run_guest "$out" escape --memory 16 --cmdline "$mode"
+    case "$RC" in
+    0 | 1) ;;
+    *) cat "$out"; fail "$mode: veneerd exited $RC (expected 0 or 1; 124 = hung, >128 = killed)" ;;
+    esac
+    expect_contains "$out" "escape: scribble "
+    check_host "$mode"
+done
+
+run_guest "$out" hello --memory 16
+[ "$RC" -eq 0 ] || { cat "$out"; fail "hello after the escape runs: exit $RC"; }
+expect_contains "$out" "Hello from Veneer!"
+echo "t_escape: ok"
