@@ -157,14 +157,19 @@ static int load_file(const char *path, const uint8_t **data, size_t *size)
     return 0;
 }
 
+/* Exit status per shutdown reason: poweroff 0, crash 1, reboot 2, then
+ * suspend, watchdog and soft reset as 3, 4, 5 (docs/cli.md). */
 static int exit_status_of(const struct domain *d)
 {
-    if (d->state == DOM_SHUTDOWN)
-        return d->shutdown_reason == SHUTDOWN_poweroff ? 0
-               : d->shutdown_reason == SHUTDOWN_reboot
-                   ? 2
-                   : (int)d->shutdown_reason + 1;
-    return EXIT_CRASH;
+    static const int by_reason[SHUTDOWN_MAX + 1] = {
+        [SHUTDOWN_poweroff] = 0, [SHUTDOWN_reboot] = 2,
+        [SHUTDOWN_suspend] = 3,  [SHUTDOWN_crash] = EXIT_CRASH,
+        [SHUTDOWN_watchdog] = 4, [SHUTDOWN_soft_reset] = 5,
+    };
+
+    if (d->state != DOM_SHUTDOWN || d->shutdown_reason > SHUTDOWN_MAX)
+        return EXIT_CRASH;
+    return by_reason[d->shutdown_reason];
 }
 
 static int cmd_run(int argc, char **argv)
