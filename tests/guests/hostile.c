@@ -116,8 +116,9 @@ static void unknown_numbers(void)
 {
     static const unsigned long via_page[] = {11, 31, 38, 43, 47,
                                              56, 63, 64, 127};
-    static const unsigned long raw_only[] = {128, 0xffffffffUL, 1UL << 40,
-                                             (1UL << 40) | 17};
+    static const unsigned long raw_only[] = {
+        128, 0xffffffffUL, 0x40000000UL | __HYPERVISOR_xen_version, 1UL << 40,
+        (1UL << 40) | __HYPERVISOR_xen_version};
 
     for (unsigned int i = 0; i < sizeof(via_page) / sizeof(via_page[0]); i++) {
         unsigned long nr = via_page[i];
@@ -127,8 +128,9 @@ static void unknown_numbers(void)
         expect(_hypercall_raw2(nr, XENVER_version, 0), -XEN_ENOSYS,
                "hypercall %lu (raw)", nr);
     }
-    /* No page slot beyond 127; (1 << 40) | 17 is xen_version to anything
-     * that truncates the number to 32 bits. */
+    /* No page slot beyond 127. (1 << 40) | 17 is xen_version to anything
+     * that truncates the number to 32 bits; 0x40000011 is xen_version with
+     * the host's x32 bit set, which must not select a different ABI. */
     for (unsigned int i = 0; i < sizeof(raw_only) / sizeof(raw_only[0]); i++) {
         unsigned long nr = raw_only[i];
 
