@@ -22,10 +22,10 @@ PVFRONT_OBJS := $(call objs_of,gobj,$(PVFRONT_SRCS))
 PVFRONT_LIB := $(BUILD)/pv-drivers/libpvfront.a
 PVFRONT_LDS := pv-drivers/guest.ld
 
-# Extra flags for every guest object (the runtime and the guests).
-GUEST_PIE_CFLAGS := -fpie
-
-$(PVFRONT_OBJS): GUEST_CFLAGS += $(GUEST_PIE_CFLAGS)
+# Every guest object (runtime, test and example guests) gets -fpie: a
+# pattern-specific append, so it is added once per object however many
+# guests share it.
+$(BUILD)/gobj/%.o: GUEST_CFLAGS += -fpie
 
 $(PVFRONT_LIB): $(PVFRONT_OBJS)
 	@mkdir -p $(dir $@)
@@ -36,7 +36,6 @@ $(PVFRONT_LIB): $(PVFRONT_OBJS)
 # linked at GUEST_BASE with the runtime.
 define guest_elf
 GUESTS += $(BUILD)/guests/$(1).elf
-$(call objs_of,gobj,$(2)): GUEST_CFLAGS += $(GUEST_PIE_CFLAGS)
 $(BUILD)/guests/$(1).elf: $(call objs_of,gobj,$(2)) $(PVFRONT_LIB) \
 		$(PVFRONT_LDS)
 	@mkdir -p $$(dir $$@)
