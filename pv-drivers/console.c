@@ -24,6 +24,12 @@ void console_flush(void)
     console_len = 0;
 }
 
+void console_break_line(void)
+{
+    if (console_len != 0)
+        console_write("\n", 1);
+}
+
 void console_write(const char *buf, size_t len)
 {
     for (size_t i = 0; i < len; i++) {

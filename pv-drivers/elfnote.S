@@ -36,3 +36,6 @@ xen_elfnotes:
     xen_note XEN_ELFNOTE_PADDR_OFFSET, .quad GUEST_BASE
     xen_note XEN_ELFNOTE_ENTRY, .quad _start
     xen_note XEN_ELFNOTE_HYPERCALL_PAGE, .quad hypercall_page
+
+    /* No executable stack: the guest stack is data. */
+    .section .note.GNU-stack, "", @progbits

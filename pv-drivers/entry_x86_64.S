@@ -37,3 +37,6 @@ runtime_stack:
     .skip RUNTIME_STACK_SIZE
     .globl runtime_stack_top
 runtime_stack_top:
+
+    /* No executable stack: the guest stack is data. */
+    .section .note.GNU-stack, "", @progbits

@@ -16,3 +16,6 @@
 hypercall_page:
     .fill 4096, 1, 0xcc
     .size hypercall_page, . - hypercall_page
+
+    /* No executable stack: the guest stack is data. */
+    .section .note.GNU-stack, "", @progbits

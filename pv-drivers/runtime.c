@@ -43,8 +43,9 @@ void panic(const char *fmt, ...)
 
     while (fmt[len] != '\0')
         len++;
-    /* Whatever was half-written goes out first, on its own line. */
-    console_flush();
+    /* Whatever was half-written goes out first, on its own line, so the
+     * PANIC line always starts a line (tests grep for it). */
+    console_break_line();
     printf("PANIC: ");
     va_start(ap, fmt);
     vprintf(fmt, ap);

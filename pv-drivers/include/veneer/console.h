@@ -27,6 +27,12 @@ void console_write(const char *buf, size_t len);
 void console_flush(void);
 
 /*
+ * console_break_line: if a partial line is buffered, end it with a newline
+ * and send it, so that what follows starts on a line of its own.
+ */
+void console_break_line(void);
+
+/*
  * console_write_raw: one console_io(CONSOLEIO_write) of exactly these bytes,
  * bypassing the buffer.
  *
