@@ -50,8 +50,7 @@
 enum xenbus_state {
     XenbusStateUnknown = 0,       /* no state written yet */
     XenbusStateInitialising = 1,  /* driver is starting */
-    XenbusStateInitWait = 2,      /* early init done; waiting for peer
-                                    or hotplug script */
+    XenbusStateInitWait = 2,      /* early init done; waiting for peer */
     XenbusStateInitialised = 3,   /* frontend ready; waiting for backend */
     XenbusStateConnected = 4,     /* data flows */
     XenbusStateClosing = 5,       /* shutting down: stop using the device */
