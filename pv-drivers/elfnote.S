@@ -8,6 +8,10 @@
  * VIRT_BASE = PADDR_OFFSET = GUEST_BASE (the link base, from the linker's
  * --defsym) so that the image starts at pseudo-physical frame 0 and
  * va = GUEST_BASE + pfn * 4096. Numeric descriptors are 8 bytes.
+ *
+ * Built twice: elfnote.o (in libpvfront.a) and elfnote_nopage.o, without
+ * the HYPERCALL_PAGE note (-DRUNTIME_NO_HYPERCALL_PAGE); a guest linking
+ * the latter gets no hypercall page and the runtime then uses raw syscall.
  */
 #include <xen/elfnote.h>
 
@@ -35,7 +39,11 @@ xen_elfnotes:
     xen_note XEN_ELFNOTE_VIRT_BASE, .quad GUEST_BASE
     xen_note XEN_ELFNOTE_PADDR_OFFSET, .quad GUEST_BASE
     xen_note XEN_ELFNOTE_ENTRY, .quad _start
+#ifndef RUNTIME_NO_HYPERCALL_PAGE
+    /* Left out of elfnote_nopage.o, for guests that show they work with
+     * raw syscall hypercalls alone. */
     xen_note XEN_ELFNOTE_HYPERCALL_PAGE, .quad hypercall_page
+#endif
 
     /* No executable stack: the guest stack is data. */
     .section .note.GNU-stack, "", @progbits

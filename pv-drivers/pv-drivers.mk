@@ -27,19 +27,29 @@ PVFRONT_LDS := pv-drivers/guest.ld
 # guests share it.
 $(BUILD)/gobj/%.o: GUEST_CFLAGS += -fpie
 
+# The ELF notes without HYPERCALL_PAGE, for guests that use raw syscall
+# hypercalls only; linked before the library, it keeps elfnote.o out.
+PVFRONT_NOPAGE_NOTES := $(BUILD)/gobj/pv-drivers/elfnote_nopage.o
+
+$(PVFRONT_NOPAGE_NOTES): pv-drivers/elfnote.S
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_CFLAGS) -D__ASSEMBLY__ -DRUNTIME_NO_HYPERCALL_PAGE \
+		-c $< -o $@
+
 $(PVFRONT_LIB): $(PVFRONT_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-# $(call guest_elf,NAME,SOURCES,GUEST_BASE): a test or example guest
-# linked at GUEST_BASE with the runtime.
+# $(call guest_elf,NAME,SOURCES,GUEST_BASE[,EXTRA_OBJS]): a test or
+# example guest linked at GUEST_BASE with the runtime; EXTRA_OBJS (such as
+# $(PVFRONT_NOPAGE_NOTES)) are linked ahead of the library.
 define guest_elf
 GUESTS += $(BUILD)/guests/$(1).elf
-$(BUILD)/guests/$(1).elf: $(call objs_of,gobj,$(2)) $(PVFRONT_LIB) \
+$(BUILD)/guests/$(1).elf: $(call objs_of,gobj,$(2)) $(4) $(PVFRONT_LIB) \
 		$(PVFRONT_LDS)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(GUEST_LDFLAGS) -T $(PVFRONT_LDS) \
 		-Wl,--defsym=GUEST_BASE=$(3) -o $$@ \
-		$(call objs_of,gobj,$(2)) $(PVFRONT_LIB)
+		$(call objs_of,gobj,$(2)) $(4) $(PVFRONT_LIB)
 endef

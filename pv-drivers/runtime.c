@@ -11,12 +11,20 @@
 /* Written once at entry, before guest code runs. */
 struct start_info *runtime_start_info;
 uint64_t runtime_boot_sp;
+int hypercall_raw_only;
+
+/* The int3 filler hypercall_page.S ships the page with. */
+#define HYPERCALL_PAGE_FILLER 0xcc
 
 void runtime_start(struct start_info *si)
 {
     int rc;
 
     runtime_start_info = si;
+    /* Xen's stubs start with push %rcx (0x51); an untouched page means
+     * the builder was not asked to fill it (no HYPERCALL_PAGE note). */
+    hypercall_raw_only =
+        (unsigned char)hypercall_page[0] == HYPERCALL_PAGE_FILLER;
     rc = guest_main(si);
     runtime_shutdown(rc == 0 ? SHUTDOWN_poweroff : SHUTDOWN_crash);
 }

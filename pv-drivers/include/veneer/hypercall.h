@@ -10,7 +10,8 @@
  *    mov $nr,%eax, syscall, pop r11, pop rcx, ret). Numbers without a slot
  *    (nr >= 128) are issued as a raw syscall instead, so a caller always
  *    gets the hypervisor's answer (-ENOSYS) rather than a jump off the
- *    page.
+ *    page. A guest linked without the HYPERCALL_PAGE note gets an unfilled
+ *    page, and then these issue raw syscalls too (hypercall_raw_only).
  *  - _hypercall_raw0.._hypercall_raw5 execute `syscall` inline, for code
  *    that does not use the page.
  *
@@ -32,6 +33,13 @@
 /* The page itself (hypercall_page.S), filled by the domain builder. */
 extern char hypercall_page[4096];
 
+/*
+ * Set at entry when the builder left the hypercall page as the image
+ * shipped it (int3 filler): the guest asked for no page (see elfnote.S),
+ * so every hypercall goes by raw syscall.
+ */
+extern int hypercall_raw_only;
+
 static inline long _hypercall_raw5(unsigned long nr, unsigned long a1,
                                    unsigned long a2, unsigned long a3,
                                    unsigned long a4, unsigned long a5)
@@ -51,7 +59,7 @@ static inline long _hypercall5(unsigned long nr, unsigned long a1,
                                unsigned long a2, unsigned long a3,
                                unsigned long a4, unsigned long a5)
 {
-    if (nr >= HYPERCALL_PAGE_SLOTS)
+    if (nr >= HYPERCALL_PAGE_SLOTS || hypercall_raw_only)
         return _hypercall_raw5(nr, a1, a2, a3, a4, a5);
 
     /* Register variables are only guaranteed in the asm right after
