@@ -43,8 +43,8 @@
  * SCHEDOP_poll (arg struct sched_poll): block until one of the listed
  * ports is pending, an event is deliverable, or the timeout passes; then
  * return 0.
- * 1. At most 128 ports (-XEN_EINVAL beyond); each must be below the
- *    domain's port limit (-XEN_EINVAL otherwise).
+ * 1. At most SCHED_POLL_MAX_PORTS ports (-XEN_EINVAL beyond); each must
+ *    be below the domain's port limit (-XEN_EINVAL otherwise).
  * 2. Polling never changes evtchn_upcall_mask. Guests poll with upcalls
  *    masked; with them unmasked, any deliverable event also ends the poll.
  */
@@ -82,6 +82,9 @@
 #define SHUTDOWN_soft_reset 5 /* domain asked for a soft reset */
 #define SHUTDOWN_MAX        5 /* highest valid reason */
 
+/* Most ports one SCHEDOP_poll may list (ABI-visible; name ours). */
+#define SCHED_POLL_MAX_PORTS 128
+
 #ifndef __ASSEMBLY__
 
 /* struct sched_shutdown (4 bytes). IN: reason  SHUTDOWN_*. */
@@ -93,7 +96,7 @@ typedef struct sched_shutdown sched_shutdown_t;
 /*
  * struct sched_poll (24 bytes).
  * IN: ports     handle to an array of evtchn_port_t (uint32_t)
- *     nr_ports  number of ports, at most 128
+ *     nr_ports  number of ports, at most SCHED_POLL_MAX_PORTS
  *     timeout   absolute system time in ns (vcpu_time_info clock);
  *               0 means no timeout
  */

@@ -43,8 +43,12 @@
 #define VCPUOP_register_runstate_memory_area 5
 
 /* VCPUOP_set_periodic_timer (arg struct vcpu_set_periodic_timer): raise
- * VIRQ_TIMER every period_ns; -XEN_EINVAL below 1 ms. */
+ * VIRQ_TIMER every period_ns; -XEN_EINVAL below
+ * VCPU_PERIODIC_TIMER_MIN_NS. */
 #define VCPUOP_set_periodic_timer 6
+
+/* Shortest periodic timer period, 1 ms (ABI-visible; name ours). */
+#define VCPU_PERIODIC_TIMER_MIN_NS 1000000
 
 /* VCPUOP_stop_periodic_timer (arg NULL). */
 #define VCPUOP_stop_periodic_timer 7

@@ -48,17 +48,17 @@
  * 4. Veneer: the guest kernel runs at CPL 3 in a host process; every
  *    `syscall` it executes is a hypercall (ARCHITECTURE.md).
  */
-#define __HYPERVISOR_set_trap_table                0 /* virtual IDT */
-#define __HYPERVISOR_mmu_update                    1 /* PT/M2P writes */
-#define __HYPERVISOR_set_gdt                       2 /* load a GDT */
-#define __HYPERVISOR_stack_switch                  3 /* kernel ss:sp */
-#define __HYPERVISOR_set_callbacks                 4 /* event/failsafe/syscall */
+#define __HYPERVISOR_set_trap_table                0  /* virtual IDT */
+#define __HYPERVISOR_mmu_update                    1  /* PT/M2P writes */
+#define __HYPERVISOR_set_gdt                       2  /* load a GDT */
+#define __HYPERVISOR_stack_switch                  3  /* kernel ss:sp */
+#define __HYPERVISOR_set_callbacks                 4  /* PV entry points */
 #define __HYPERVISOR_fpu_taskswitch                5  /* set/clear CR0.TS */
 #define __HYPERVISOR_sched_op_compat               6  /* legacy; use 29 */
 #define __HYPERVISOR_platform_op                   7  /* privileged */
 #define __HYPERVISOR_set_debugreg                  8  /* write a DR */
 #define __HYPERVISOR_get_debugreg                  9  /* read a DR */
-#define __HYPERVISOR_update_descriptor             10 /* write a GDT/LDT entry */
+#define __HYPERVISOR_update_descriptor             10 /* write a descriptor */
 #define __HYPERVISOR_memory_op                     12 /* memory.h */
 #define __HYPERVISOR_multicall                     13 /* batch of calls */
 #define __HYPERVISOR_update_va_mapping             14 /* write one L1 PTE */
