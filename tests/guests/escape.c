@@ -16,6 +16,9 @@
  *                    reports a crash. If it returns, the guest prints
  *                    "escape: int80 ALLOWED" and powers off (exit 0),
  *                    which the test treats as a failure.
+ *   vsyscall         calls the legacy vsyscall page, which the kernel
+ *                    emulates as system calls: each must be refused (exit
+ *                    0), or the domain crashed (exit 1); never allowed.
  *   scribble         fills the mailbox page with garbage and makes
  *                    hypercalls, then overwrites the stub's data and does
  *                    it again. Errors or a domain crash are both fine;
@@ -78,22 +81,22 @@ static struct {
 
 static uint64_t gate;
 
-/* Scan the stub's text for the gate: the bytes 0f 05 c3. */
-static uint64_t find_gate(unsigned int *count)
+/*
+ * Scan the stub's text for `syscall; ret` (0f 05 c3) from offset start on;
+ * returns the address of the first match, or 0 if there is none.
+ * platform.h promises exactly one real gate, but the same bytes could also
+ * sit inside another instruction, and a guest can jump there just as well.
+ */
+static uint64_t find_gate(unsigned int start)
 {
     const volatile unsigned char *t =
         (const volatile unsigned char *)(uintptr_t)VENEER_STUB_TEXT;
-    uint64_t found = 0;
 
-    *count = 0;
-    for (unsigned int i = 0; i + 2 < GATE_SCAN_BYTES; i++) {
-        if (t[i] == 0x0f && t[i + 1] == 0x05 && t[i + 2] == 0xc3) {
-            if (*count == 0)
-                found = VENEER_STUB_TEXT + i;
-            (*count)++;
-        }
+    for (unsigned int i = start; i + 2 < GATE_SCAN_BYTES; i++) {
+        if (t[i] == 0x0f && t[i + 1] == 0x05 && t[i + 2] == 0xc3)
+            return VENEER_STUB_TEXT + i;
     }
-    return found;
+    return 0;
 }
 
 /* Call the gate as the stub would: host system-call registers. */
@@ -250,16 +253,30 @@ static void try_harmful(void)
     }
 }
 
+/* Every further `syscall; ret` in the stub text must refuse too. */
+static void try_other_gates(void)
+{
+    uint64_t first = gate;
+    char name[64];
+
+    for (uint64_t g = find_gate(first - VENEER_STUB_TEXT + 1); g != 0;
+         g = find_gate(g - VENEER_STUB_TEXT + 1)) {
+        gate = g;
+        snprintf(name, sizeof(name), "getpid via %#lx", (unsigned long)g);
+        report(name, gate_call(__NR_getpid, 0, 0, 0, 0, 0, 0));
+    }
+    gate = first;
+}
+
 static int mode_calls(const struct start_info *si)
 {
-    unsigned int count;
-
-    gate = find_gate(&count);
-    if (count == 0) {
+    gate = find_gate(0);
+    if (gate == 0) {
         printf("escape: ABORT no gate (0f 05 c3) in the stub text\n");
         return 1;
     }
-    printf("escape: gate at %#lx (%u found)\n", (unsigned long)gate, count);
+    printf("escape: gate at %#lx\n", (unsigned long)gate);
+    try_other_gates();
     try_misc();
     try_files();
     try_memory(si);
@@ -289,6 +306,46 @@ static int mode_int80(void)
                  : "0"(5L), "b"((uintptr_t)shadow), "c"(0L)
                  : "memory");
     printf("escape: int80 ALLOWED rc=%ld\n", rc);
+    return 0;
+}
+
+/* The legacy vsyscall page's entries (gettimeofday, time, getcpu). */
+#define VSYSCALL_BASE 0xffffffffff600000ULL
+
+/*
+ * Call a legacy vsyscall entry. The kernel emulates these as system calls
+ * made from the caller, through the seccomp filter. rax holds no
+ * hypercall number, so a stub that took the trap for a hypercall answers
+ * -ENOSYS rather than something that looks like success.
+ */
+static long vsyscall_call(uint64_t entry, unsigned long a1, unsigned long a2)
+{
+    long ret;
+
+    asm volatile("call *%[fn]"
+                 : "=a"(ret), "+D"(a1), "+S"(a2)
+                 : [fn] "r"(entry), "0"(0xdeadUL)
+                 : "rcx", "rdx", "r8", "r9", "r10", "r11", "memory");
+    return ret;
+}
+
+static int mode_vsyscall(void)
+{
+    static uint64_t tv[2];
+    static unsigned int cpu;
+
+    printf("escape: vsyscall now\n");
+    console_flush();
+    report("vsyscall gettimeofday",
+           vsyscall_call(VSYSCALL_BASE, (uintptr_t)tv, 0));
+    report("vsyscall time", vsyscall_call(VSYSCALL_BASE + 0x400, 0, 0));
+    report("vsyscall getcpu",
+           vsyscall_call(VSYSCALL_BASE + 0x800, (uintptr_t)&cpu, 0));
+    if (tally.allowed != 0) {
+        printf("escape: ABORT %u vsyscall entries allowed\n", tally.allowed);
+        return 1;
+    }
+    printf("escape: SUCCESS (%u refused)\n", tally.refused);
     return 0;
 }
 
@@ -366,6 +423,8 @@ int guest_main(struct start_info *si)
         return mode_calls(si);
     if (strcmp(cmd, "int80") == 0)
         return mode_int80();
+    if (strcmp(cmd, "vsyscall") == 0)
+        return mode_vsyscall();
     if (strcmp(cmd, "scribble") == 0)
         return mode_scribble(3);
     if (strcmp(cmd, "scribble-data") == 0)

@@ -4,6 +4,7 @@
 #   calls          host system calls through the stub's gate: all refused,
 #                  guest powers off (exit 0);
 #   int80          the 32-bit entry: the domain must crash (exit 1);
+#   vsyscall       the legacy vsyscall page: refused or crashed, never run;
 #   scribble,      garbage in the mailbox / over the stub's data: errors or
 #   scribble-data  a domain crash (exit 0 or 1), but veneerd must report
 #                  and exit normally (no signal, no hang).
@@ -41,6 +42,18 @@ run_guest "$out" escape --memory 16 --cmdline int80
 expect_contains "$out" "escape: int80 now"
 expect_absent "$out" "int80 ALLOWED"
 check_host int80
+
+# vsyscall: each entry refused (exit 0, SUCCESS) or the domain crashed
+# (exit 1); never ALLOWED.
+run_guest "$out" escape --memory 16 --cmdline vsyscall
+expect_contains "$out" "escape: vsyscall now"
+expect_absent "$out" "escape: ALLOWED"
+case "$RC" in
+0) expect_contains "$out" "escape: SUCCESS (3 refused)" ;;
+1) expect_absent "$out" "escape: SUCCESS" ;;
+*) cat "$out"; fail "vsyscall: veneerd exited $RC, expected 0 or 1" ;;
+esac
+check_host vsyscall
 
 for mode in scribble scribble-data; do
     run_guest "$out" escape --memory 16 --cmdline "$mode"
