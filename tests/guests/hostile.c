@@ -216,6 +216,31 @@ static void bad_values(void)
            "vm_assist enable type 99");
 }
 
+/* A batch must check its entries' pointers as a direct call would. */
+static void bad_pointers_in_multicall(void)
+{
+    static multicall_entry_t batch[2 * NR_BAD_PTRS];
+    long rc;
+
+    for (unsigned int i = 0; i < NR_BAD_PTRS; i++) {
+        batch[2 * i] = (multicall_entry_t){
+            .op = __HYPERVISOR_xen_version,
+            .args = {XENVER_extraversion, bad_ptrs[i].addr}};
+        batch[2 * i + 1] = (multicall_entry_t){
+            .op = __HYPERVISOR_console_io,
+            .args = {CONSOLEIO_write, 16, bad_ptrs[i].addr}};
+    }
+    rc = HYPERVISOR_multicall(batch, 2 * NR_BAD_PTRS);
+    printf("hostile: multicall of bad pointers: call -> %ld\n", rc);
+    for (unsigned int i = 0; i < NR_BAD_PTRS; i++) {
+        expect((long)batch[2 * i].result, -XEN_EFAULT,
+               "multicall entry xen_version extraversion to %s",
+               bad_ptrs[i].name);
+        expect((long)batch[2 * i + 1].result, -XEN_EFAULT,
+               "multicall entry console_io write at %s", bad_ptrs[i].name);
+    }
+}
+
 static void bad_multicalls(void)
 {
     static multicall_entry_t outer[1], inner[1], odd[2];
@@ -240,6 +265,7 @@ static void bad_multicalls(void)
     printf("hostile: multicall of unknown ops: call -> %ld\n", rc);
     expect((long)odd[0].result, -XEN_ENOSYS, "multicall entry op 999");
     expect((long)odd[1].result, -XEN_ENOSYS, "multicall entry op (1<<40)|17");
+    bad_pointers_in_multicall();
     expect(_hypercall2(__HYPERVISOR_multicall, 0, 1UL << 40), ANY_NEGATIVE,
            "multicall nr 1<<40 at NULL");
     expect(_hypercall2(__HYPERVISOR_multicall, 0, (1UL << 40) | 1),

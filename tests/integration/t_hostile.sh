@@ -7,7 +7,7 @@
 set -u
 . tests/integration/lib.sh
 
-MIN_CASES=90
+MIN_CASES=110
 out="$BUILD/test-logs/t_hostile.out"
 run_guest "$out" hostile --memory 16
 [ "$RC" -eq 0 ] || { cat "$out"; fail "veneerd exited $RC, expected 0"; }
