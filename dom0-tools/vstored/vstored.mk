@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: MIT
+# vstored, the xenstore-compatible store daemon, its unit tests, fuzzer and
+# integration tests. The client library has its own fragment
+# (dom0-tools/libvstore/libvstore.mk); the benchmark lives in bench/.
+
+# The store core: request bytes in, reply bytes out, no sockets. Unit
+# tests and the fuzzer link exactly this.
+VSTORED_CORE_SRCS := $(addprefix dom0-tools/vstored/, htab.c obuf.c path.c \
+    perms.c tree.c domain.c access.c txn.c watch.c conn.c dispatch.c \
+    ops_node.c ops_misc.c log.c)
+VSTORED_SRCS := $(VSTORED_CORE_SRCS) $(addprefix dom0-tools/vstored/, \
+    loop.c unix.c main.c)
+
+BINS += $(BUILD)/bin/vstored
+$(eval $(call host_prog,$(BUILD)/bin/vstored,$(VSTORED_SRCS) \
+    $(LIBVSTORE_SRCS),))
+
+# main.c uses the client library's socket-path rule; tests include the
+# store's internal header.
+$(BUILD)/obj/dom0-tools/vstored/%.o: HOST_CFLAGS += -Idom0-tools/libvstore
+$(BUILD)/obj/tests/unit/test_vstore%.o: HOST_CFLAGS += -Idom0-tools/vstored
+$(BUILD)/asan/tests/unit/test_vstore%.o: ASAN_CFLAGS += -Idom0-tools/vstored
+
+VSTORE_TEST_UTIL := tests/unit/test_vstore_util.c $(VSTORED_CORE_SRCS)
+$(eval $(call unit_test,test_vstore_tree,tests/unit/test_vstore_tree.c \
+    $(VSTORE_TEST_UTIL),))
+$(eval $(call unit_test,test_vstore_txn,tests/unit/test_vstore_txn.c \
+    $(VSTORE_TEST_UTIL),))
+$(eval $(call unit_test,test_vstore_watch,tests/unit/test_vstore_watch.c \
+    $(VSTORE_TEST_UTIL),))
+$(eval $(call unit_test,test_vstore_quota,tests/unit/test_vstore_quota.c \
+    $(VSTORE_TEST_UTIL),))
+$(eval $(call unit_test,test_vstore_msg,tests/unit/test_vstore_msg.c \
+    $(VSTORE_TEST_UTIL),))
+
+# Integration tests drive Debian's xenstore-* tools against vstored.
+DEB_PACKAGES += xenstore-utils
