@@ -40,6 +40,12 @@ void console_break_line(void);
  */
 long console_write_raw(const char *buf, size_t len);
 
+/*
+ * printf / vprintf: format onto the console through the line buffer.
+ *
+ * Return values: the number of characters produced. Console errors are
+ * not reported: there is nowhere else to report them.
+ */
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
