@@ -84,16 +84,6 @@ static uint64_t *build_table(struct domain *d, const struct layout *l,
     return (uint64_t *)domain_slot_ptr(d, slot);
 }
 
-static void build_set_type(struct domain *d, const struct layout *l,
-                           uint64_t index, enum frame_type type)
-{
-    struct frame *f = &d->frames[(l->pt - l->v_start) / PAGE_SIZE + index];
-
-    f->type = type;
-    f->type_count = 1; /* referenced by its parent, or pinned (the L4) */
-    f->flags |= FRAME_VALIDATED;
-}
-
 /* Fill the bootstrap page tables mapping [v_start, v_end) 1:1 to pfns. */
 static void build_pagetables(struct domain *d, const struct layout *l)
 {
@@ -103,8 +93,6 @@ static void build_pagetables(struct domain *d, const struct layout *l)
     uint64_t i3 = 1, i2 = 1 + l->n3, i1 = 1 + l->n3 + l->n2;
     gva_t pt_end = l->pt + l->nr_pt * PAGE_SIZE;
 
-    build_set_type(d, l, 0, FRAME_L4);
-    d->frames[(l->pt - l->v_start) / PAGE_SIZE].flags |= FRAME_PINNED;
     for (gva_t va = l->v_start; va < l->v_end; va += PAGE_SIZE) {
         uint64_t pfn = (va - l->v_start) / PAGE_SIZE;
         uint64_t t3 = i3 + ((va >> 39) - (l->v_start >> 39));
@@ -118,29 +106,24 @@ static void build_pagetables(struct domain *d, const struct layout *l)
                 (frames_mfn(d, (l->pt - l->v_start) / PAGE_SIZE + t3)
                  << PAGE_SHIFT) |
                 upper;
-            build_set_type(d, l, t3, FRAME_L3);
         }
         if (!build_table(d, l, t3)[(va >> 30) & 511]) {
             build_table(d, l, t3)[(va >> 30) & 511] =
                 (frames_mfn(d, (l->pt - l->v_start) / PAGE_SIZE + t2)
                  << PAGE_SHIFT) |
                 upper;
-            build_set_type(d, l, t2, FRAME_L2);
         }
         if (!build_table(d, l, t2)[(va >> 21) & 511]) {
             build_table(d, l, t2)[(va >> 21) & 511] =
                 (frames_mfn(d, (l->pt - l->v_start) / PAGE_SIZE + t1)
                  << PAGE_SHIFT) |
                 upper;
-            build_set_type(d, l, t1, FRAME_L1);
         }
         /* Page-table frames are mapped read-only (§8.4). */
         if (va >= l->pt && va < pt_end) {
             pte |= upper & ~(uint64_t)_PAGE_RW;
         } else {
             pte |= leaf;
-            d->frames[pfn].type = FRAME_WRITABLE;
-            d->frames[pfn].type_count = 1;
         }
         build_table(d, l, t1)[(va >> 12) & 511] = pte;
     }
@@ -218,6 +201,27 @@ static void build_shared_info(struct domain *d, uint64_t nr_pages)
 }
 
 /*
+ * Validate the bootstrap tables through the same rules as any guest update
+ * (which types every frame and takes every reference), pin the L4 and make
+ * it vCPU 0's base pointer, as Xen's builder does.
+ */
+static int build_pin_root(struct domain *d, const struct layout *l, char *err,
+                          size_t errlen)
+{
+    uint64_t root = (l->pt - l->v_start) / PAGE_SIZE;
+    struct vcpu *v = &d->vcpus[0];
+
+    if (mm_pin(d, root, FRAME_L4) < 0 || mm_get_type(d, root, FRAME_L4) < 0)
+        return build_error(err, errlen,
+                           "the bootstrap page tables do not validate "
+                           "(a veneerd bug)");
+    v->cr3 = frames_mfn(d, root);
+    mm_realise_all(v); /* records each table's place in the tree */
+    mm_ops_reset(v);   /* the boot block maps the tree instead */
+    return 0;
+}
+
+/*
  * builder_build - lay out and fill a new domain from a parsed image.
  *
  * d must have nr_pages of RAM plus one slot for shared_info (domain.c).
@@ -262,7 +266,6 @@ int builder_build(struct domain *d, const struct elf_image *img,
     d->stack_top = l.stack + PAGE_SIZE;
     d->virt_end = l.v_end;
     d->entry = img->entry;
-    d->vcpus[0].cr3 = frames_mfn(d, (l.pt - l.v_start) / PAGE_SIZE);
     snprintf(d->cmdline, sizeof(d->cmdline), "%s", cmdline);
-    return 0;
+    return build_pin_root(d, &l, err, errlen);
 }

@@ -120,6 +120,8 @@ struct domain *domain_create(const char *name, uint64_t mem_pages)
     d->state = DOM_BUILDING;
     d->nr_vcpus = 1;
     pthread_mutex_init(&d->lock, NULL);
+    pthread_mutex_init(&d->mm_lock, NULL);
+    pthread_mutex_init(&d->approvals_lock, NULL);
     for (unsigned int i = 0; i < STUB_MAX_VCPUS; i++) {
         d->vcpus[i].id = i;
         d->vcpus[i].dom = d;
@@ -152,6 +154,10 @@ void domain_destroy(struct domain *d)
         close(d->ram_fd);
     domain_unregister(d);
     pthread_mutex_destroy(&d->lock);
+    pthread_mutex_destroy(&d->mm_lock);
+    pthread_mutex_destroy(&d->approvals_lock);
+    for (unsigned int i = 0; i < STUB_MAX_VCPUS; i++)
+        free(d->vcpus[i].ops);
     free(d);
 }
 

@@ -20,7 +20,11 @@ static const struct {
     const char *name;
     hypercall_fn fn;
 } hypercall_table[HYPERCALL_TABLE_SIZE] = {
+    [__HYPERVISOR_mmu_update] = {"mmu_update", hc_mmu_update},
     [__HYPERVISOR_memory_op] = {"memory_op", hc_memory_op},
+    [__HYPERVISOR_update_va_mapping] = {"update_va_mapping",
+                                        hc_update_va_mapping},
+    [__HYPERVISOR_mmuext_op] = {"mmuext_op", hc_mmuext_op},
     [__HYPERVISOR_multicall] = {"multicall", hc_multicall},
     [__HYPERVISOR_xen_version] = {"xen_version", hc_xen_version},
     [__HYPERVISOR_console_io] = {"console_io", hc_console_io},

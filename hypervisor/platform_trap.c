@@ -218,6 +218,7 @@ static int platform_wait_locked(struct domain *d)
 }
 
 static void *platform_serve(void *arg);
+static void *platform_notifier(void *arg);
 
 /*
  * platform_start - start domain d's process and run its guest.
@@ -254,6 +255,10 @@ int platform_start(struct domain *d, const char *stub_path)
             rc = -errno;
             log_warn("dom%u: pidfd_getfd(seccomp listener)", d->id);
         }
+    }
+    if (rc == 0) {
+        rc = -pthread_create(&d->notifier, NULL, platform_notifier, d);
+        d->notifier_started = rc == 0;
     }
     for (unsigned int i = 0; rc == 0 && i < d->nr_vcpus; i++) {
         rc = -pthread_create(&d->vcpus[i].server, NULL, platform_serve,
@@ -298,15 +303,68 @@ static bool platform_next_request(struct vcpu *v)
     return false;
 }
 
+/*
+ * Copy the next chunk of v's pending mapping ops into the mailbox's op
+ * area, approving each map op for the notifier. Returns the count sent.
+ */
+static uint32_t platform_send_ops(struct vcpu *v)
+{
+    struct domain *d = v->dom;
+    struct stub_op *area =
+        (struct stub_op *)(d->mbox + STUB_MBOX_OPS_OFFSET(v->id));
+    size_t n = v->nr_ops - v->ops_sent;
+
+    if (n > STUB_MAX_OPS)
+        n = STUB_MAX_OPS;
+    pthread_mutex_lock(&d->approvals_lock);
+    for (size_t i = 0; i < n; i++) {
+        const struct stub_op *op = &v->ops[v->ops_sent + i];
+        area[i] = *op;
+        if (op->kind == STUB_OP_MAP)
+            d->approvals[i] = (struct mm_approval){op->va, op->len, op->offset,
+                                                   op->prot, true};
+        else
+            d->approvals[i].live = false;
+    }
+    for (size_t i = n; i < STUB_MAX_OPS; i++)
+        d->approvals[i].live = false;
+    pthread_mutex_unlock(&d->approvals_lock);
+    v->ops_sent += n;
+    if (v->ops_sent == v->nr_ops)
+        mm_ops_reset(v);
+    return (uint32_t)n;
+}
+
 static void platform_respond(struct vcpu *v, uint32_t action, int64_t ret)
 {
     struct stub_mailbox *mb = v->mbox;
+    uint32_t nr_ops = 0;
 
+    if (action == STUB_ACT_RETURN && v->nr_ops)
+        nr_ops = platform_send_ops(v);
     mb->ret = ret;
+    mb->nr_ops = nr_ops;
+    mb->ops_more = v->nr_ops != 0;
     __atomic_store_n(&mb->action, action, __ATOMIC_RELEASE);
     __atomic_add_fetch(&mb->rsp_seq, 1, __ATOMIC_SEQ_CST);
     if (__atomic_load_n(&mb->stub_sleeping, __ATOMIC_SEQ_CST))
         futex_wake_all(&mb->rsp_seq);
+}
+
+/* After a hypercall: if the incremental view of the host mappings was
+ * lost, realise the whole tree; if even that cannot be described, the
+ * domain cannot go on. */
+static void platform_settle_mappings(struct vcpu *v)
+{
+    struct domain *d = v->dom;
+
+    if (!d->realise_full)
+        return;
+    mm_realise_all(v);
+    if (d->realise_overflow) {
+        mm_ops_reset(v);
+        domain_crash(d, "address space too fragmented to realise");
+    }
 }
 
 /* Handle one request; req is veneerd's private copy of the mailbox. */
@@ -325,7 +383,21 @@ static void platform_handle(struct vcpu *v, const struct stub_mailbox *req)
         hc.a[2] = req->regs.rdx;
         hc.a[3] = req->regs.r10;
         hc.a[4] = req->regs.r8;
+        pthread_mutex_lock(&d->mm_lock);
         ret = hypercall_dispatch(v, &hc);
+        platform_settle_mappings(v);
+        pthread_mutex_unlock(&d->mm_lock);
+        v->held_ret = ret;
+        break;
+    case STUB_REQ_MORE_OPS:
+        ret = v->held_ret; /* the hypercall's result, still owed */
+        break;
+    case STUB_REQ_OPS_FAILED:
+        snprintf(why, sizeof(why),
+                 "the domain process could not apply mapping op %u (errno "
+                 "%d)",
+                 req->op_failed, -req->op_errno);
+        domain_crash(d, why);
         break;
     case STUB_REQ_FAULT:
         crash_dump(d, req);
@@ -363,22 +435,70 @@ static void *platform_serve(void *arg)
 
 /* ---- seccomp user notifications ---- */
 
-/* A stub call that could grant access. None is approved yet: the PV MMU
- * will approve mappings that match validated page tables. */
-static void platform_notification(struct domain *d)
+/* Is this mmap one the stub was told to make? Consume the approval. */
+static bool platform_approve_mmap(struct domain *d,
+                                  const struct seccomp_data *sd)
 {
-    struct seccomp_notif req;
-    struct seccomp_notif_resp resp;
+    const __u64 *a = sd->args;
+    long prot = 0;
+    bool ok = false;
 
-    memset(&req, 0, sizeof(req));
-    if (ioctl(d->notify_fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
-        return;
-    log_debug("dom%u: refused system call %d from the domain process", d->id,
-              req.data.nr);
-    memset(&resp, 0, sizeof(resp));
-    resp.id = req.id;
-    resp.error = -EPERM;
-    ioctl(d->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+    if (a[3] != (MAP_SHARED | MAP_FIXED) || a[4] != STUB_FD_RAM)
+        return false;
+    pthread_mutex_lock(&d->approvals_lock);
+    for (unsigned int i = 0; i < STUB_MAX_OPS && !ok; i++) {
+        struct mm_approval *ap = &d->approvals[i];
+
+        if (!ap->live || ap->va != a[0] || ap->len != a[1] ||
+            ap->offset != a[5])
+            continue;
+        prot = (ap->prot & STUB_PROT_READ ? PROT_READ : 0) |
+               (ap->prot & STUB_PROT_WRITE ? PROT_WRITE : 0) |
+               (ap->prot & STUB_PROT_EXEC ? PROT_EXEC : 0);
+        if ((uint64_t)prot != a[2])
+            continue;
+        ap->live = false;
+        ok = true;
+    }
+    pthread_mutex_unlock(&d->approvals_lock);
+    return ok;
+}
+
+/*
+ * The notifier: answers the domain process's calls that could grant
+ * access (mmap, mprotect adding write). Only an mmap of the RAM memfd
+ * matching a map op veneerd sent, with the same address, length, rights
+ * and offset, runs; every other call gets EPERM. The arguments are all
+ * scalars, so letting an approved call continue is safe (seccomp_unotify(2)).
+ */
+static void *platform_notifier(void *arg)
+{
+    struct domain *d = arg;
+
+    for (;;) {
+        struct seccomp_notif req;
+        struct seccomp_notif_resp resp;
+
+        memset(&req, 0, sizeof(req));
+        if (ioctl(d->notify_fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+            if (errno == EINTR)
+                continue;
+            break; /* the process is gone */
+        }
+        memset(&resp, 0, sizeof(resp));
+        resp.id = req.id;
+        if (req.data.nr == __NR_mmap && platform_approve_mmap(d, &req.data)) {
+            resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+        } else {
+            log_debug("dom%u: refused system call %d from the domain process",
+                      d->id, req.data.nr);
+            resp.error = -EPERM;
+        }
+        if (ioctl(d->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 &&
+            errno != ENOENT)
+            break;
+    }
+    return NULL;
 }
 
 /* ---- waiting, stopping, releasing ---- */
@@ -415,20 +535,17 @@ int platform_wait(struct domain *d, int sigfd)
     int signo = 0;
 
     for (;;) {
-        struct pollfd pfd[3] = {
+        struct pollfd pfd[2] = {
             {d->pidfd, POLLIN, 0},
-            {d->notify_fd, POLLIN, 0},
             {sigfd, POLLIN, 0},
         };
 
-        if (poll(pfd, 3, -1) < 0) {
+        if (poll(pfd, 2, -1) < 0) {
             if (errno == EINTR)
                 continue;
             fatal("%s: poll", __func__);
         }
-        if (pfd[1].revents & POLLIN)
-            platform_notification(d);
-        if (pfd[2].revents & POLLIN) {
+        if (pfd[1].revents & POLLIN) {
             struct signalfd_siginfo ssi;
             if (read(sigfd, &ssi, sizeof(ssi)) == (ssize_t)sizeof(ssi))
                 signo = (int)ssi.ssi_signo;
@@ -465,6 +582,11 @@ void platform_release(struct domain *d)
         platform_stop(d);
         waitpid(d->pid, NULL, 0);
         d->pid = -1;
+    }
+    if (d->notifier_started) {
+        /* The process is dead: RECV fails and the notifier returns. */
+        pthread_join(d->notifier, NULL);
+        d->notifier_started = false;
     }
     if (d->pidfd >= 0)
         close(d->pidfd);

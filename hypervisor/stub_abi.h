@@ -25,13 +25,16 @@
 #define STUB_MAX_VCPUS 32u
 
 /*
- * The mailbox file: one page per vCPU, then the boot block. veneerd maps
- * all of it; the stub maps it at VENEER_STUB_MAILBOX and unmaps the boot
- * block once the guest runs.
+ * The mailbox file: STUB_MBOX_VCPU_PAGES per vCPU (the mailbox, then its
+ * mapping-op area), then the boot block. veneerd maps all of it; the stub
+ * maps it at VENEER_STUB_MAILBOX.
  */
-#define STUB_MBOX_VCPU_OFFSET(n) ((uint64_t)(n)*STUB_PAGE_SIZE)
-#define STUB_MBOX_BOOT_OFFSET    ((uint64_t)STUB_MAX_VCPUS * STUB_PAGE_SIZE)
-#define STUB_MBOX_BOOT_PAGES     4u
+#define STUB_MBOX_VCPU_PAGES 4u
+#define STUB_MBOX_VCPU_OFFSET(n)                                               \
+    ((uint64_t)(n)*STUB_MBOX_VCPU_PAGES * STUB_PAGE_SIZE)
+#define STUB_MBOX_OPS_OFFSET(n) (STUB_MBOX_VCPU_OFFSET(n) + STUB_PAGE_SIZE)
+#define STUB_MBOX_BOOT_OFFSET   STUB_MBOX_VCPU_OFFSET(STUB_MAX_VCPUS)
+#define STUB_MBOX_BOOT_PAGES    4u
 #define STUB_MBOX_FILE_SIZE                                                    \
     (STUB_MBOX_BOOT_OFFSET + (uint64_t)STUB_MBOX_BOOT_PAGES * STUB_PAGE_SIZE)
 
@@ -53,9 +56,11 @@ struct stub_regs {
 /* Why the stub posted a request (mailbox.kind). */
 enum stub_req_kind {
     STUB_REQ_NONE = 0,
-    STUB_REQ_HYPERCALL = 1, /* guest `syscall`: number in rax, args in regs */
-    STUB_REQ_FAULT = 2,     /* guest fault: signo/code/addr/trapno/err */
-    STUB_REQ_BADCALL = 3,   /* a system call from a refused entry (int 0x80) */
+    STUB_REQ_HYPERCALL = 1,  /* guest `syscall`: number in rax, args in regs */
+    STUB_REQ_FAULT = 2,      /* guest fault: signo/code/addr/trapno/err */
+    STUB_REQ_BADCALL = 3,    /* a system call from a refused entry (int 0x80) */
+    STUB_REQ_MORE_OPS = 4,   /* ops done; send the next chunk of them */
+    STUB_REQ_OPS_FAILED = 5, /* mapping op `op_failed` failed: op_errno */
 };
 
 /* What veneerd wants done (mailbox.action). */
@@ -86,11 +91,36 @@ struct stub_mailbox {
     uint64_t trapno; /* STUB_REQ_FAULT: x86 vector (SIGSEGV only) */
     uint64_t err;    /* STUB_REQ_FAULT: host error code (SIGSEGV only) */
     struct stub_regs regs;
+    uint32_t op_failed; /* STUB_REQ_OPS_FAILED: index of the op */
+    int32_t op_errno;   /* STUB_REQ_OPS_FAILED: its -errno */
     /* Response (veneerd writes). */
-    uint32_t action; /* enum stub_action */
+    uint32_t action;   /* enum stub_action */
+    uint32_t nr_ops;   /* mapping ops to run first, in the op area */
+    int64_t ret;       /* STUB_ACT_RETURN: the guest's new rax */
+    uint32_t ops_more; /* 1: more ops follow (ask with STUB_REQ_MORE_OPS) */
     uint32_t pad;
-    int64_t ret; /* STUB_ACT_RETURN: the guest's new rax */
 };
+
+/*
+ * A mapping op: how the stub realises a validated page-table change.
+ * MAP is mmap(va, len, prot, MAP_SHARED|MAP_FIXED, STUB_FD_RAM, offset),
+ * which the seccomp filter sends to veneerd for approval; UNMAP is munmap.
+ */
+enum stub_op_kind {
+    STUB_OP_MAP = 1,
+    STUB_OP_UNMAP = 2,
+};
+
+struct stub_op {
+    uint64_t va;
+    uint64_t len;
+    uint64_t offset;
+    uint32_t prot; /* STUB_PROT_* */
+    uint32_t kind; /* enum stub_op_kind */
+};
+
+#define STUB_MAX_OPS                                                           \
+    ((STUB_MBOX_VCPU_PAGES - 1) * STUB_PAGE_SIZE / sizeof(struct stub_op))
 
 _Static_assert(sizeof(struct stub_mailbox) <= STUB_PAGE_SIZE,
                "a vCPU mailbox fits in one page");

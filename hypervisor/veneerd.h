@@ -88,8 +88,12 @@ struct frame {
     uint32_t type;       /* enum frame_type */
     uint32_t type_count; /* references holding the type */
     uint32_t flags;      /* FRAME_* */
-    uint32_t pad;
-    pfn_t pfn; /* M2P: the guest frame it backs, INVALID_PFN if none */
+    uint32_t map_count;  /* present L1 entries naming this frame */
+    pfn_t pfn;           /* M2P: the guest frame it backs, INVALID_PFN */
+    /* Page-table frames only: where they sit in the current tree. */
+    gva_t va_base;       /* first address the table's entries cover */
+    uint32_t tree_links; /* times the current tree references the table */
+    uint32_t tree_prot;  /* STUB_PROT_* rights of the path down to it */
 };
 
 struct domain;
@@ -98,6 +102,8 @@ int frames_assign(struct domain *d, uint64_t nr_slots);
 void frames_release(struct domain *d);
 struct domain *frames_owner(mfn_t mfn, uint64_t *slot);
 static inline mfn_t frames_mfn(const struct domain *d, uint64_t slot);
+static inline bool frames_slot(const struct domain *d, mfn_t mfn,
+                               uint64_t *slot);
 
 /* ---- the domain and its vCPUs ---- */
 enum domain_state {
@@ -118,6 +124,17 @@ struct vcpu {
     volatile int stop; /* veneerd-private: the server thread should exit */
     uint32_t last_req;
     uint64_t nr_hypercalls;
+    int64_t held_ret; /* result owed while mapping ops are still sent */
+    /* mm_realise.c: host-mapping ops owed to the stub */
+    struct stub_op *ops;
+    size_t nr_ops, ops_cap, ops_sent;
+};
+
+/* A mapping the stub may make once (seccomp user notification). */
+struct mm_approval {
+    uint64_t va, len, offset;
+    uint32_t prot;
+    bool live;
 };
 
 struct domain {
@@ -160,13 +177,33 @@ struct domain {
     int mbox_fd;
     uint8_t *mbox;
     int notify_fd;
+    pthread_t notifier;
+    bool notifier_started;
+    struct mm_approval approvals[STUB_MAX_OPS];
+    pthread_mutex_t approvals_lock;
 
-    pthread_mutex_t lock; /* memory model, state */
+    /* mm_realise.c */
+    bool realise_full;     /* the incremental view was lost: redo it all */
+    bool realise_walking;  /* mm_realise_all is walking the whole tree */
+    bool realise_overflow; /* even the full walk overflowed: too scattered */
+
+    pthread_mutex_t mm_lock; /* hypercalls: frames, tables, mappings */
+    pthread_mutex_t lock;    /* state, shutdown reason */
 };
 
 static inline mfn_t frames_mfn(const struct domain *d, uint64_t slot)
 {
     return d->mfn_base + slot;
+}
+
+/* True (and *slot set) if d owns machine frame mfn. */
+static inline bool frames_slot(const struct domain *d, mfn_t mfn,
+                               uint64_t *slot)
+{
+    if (mfn < d->mfn_base || mfn - d->mfn_base >= d->nr_slots)
+        return false;
+    *slot = mfn - d->mfn_base;
+    return true;
 }
 
 /* domain.c */
@@ -194,6 +231,26 @@ int pt_for_each_mapping(struct domain *d, mfn_t l4,
 int pt_lookup(struct domain *d, mfn_t l4, gva_t va, uint64_t *slot,
               uint32_t *prot);
 
+/* mm_pv.c: Xen's page-type and reference rules for PV page tables */
+int mm_get_type(struct domain *d, uint64_t slot, enum frame_type type);
+void mm_put_type(struct domain *d, uint64_t slot);
+int mm_get_entry(struct domain *d, unsigned int level, uint64_t pte);
+void mm_put_entry(struct domain *d, unsigned int level, uint64_t pte);
+int mm_update_entry(struct vcpu *v, uint64_t slot, unsigned int idx,
+                    uint64_t val);
+int mm_pin(struct domain *d, uint64_t slot, enum frame_type type);
+int mm_unpin(struct domain *d, uint64_t slot);
+int mm_new_baseptr(struct vcpu *v, uint64_t slot);
+unsigned int mm_level_of(const struct frame *f);
+
+/* mm_realise.c: keeping host mappings equal to the validated tables */
+void mm_tree_entry_changed(struct vcpu *v, uint64_t slot, unsigned int idx,
+                           uint64_t old, uint64_t val);
+void mm_realise_all(struct vcpu *v);
+int mm_ops_add(struct vcpu *v, uint32_t kind, gva_t va, uint64_t len,
+               uint64_t offset, uint32_t prot);
+void mm_ops_reset(struct vcpu *v);
+
 /* gmem.c: the one checked guest-memory accessor */
 int gmem_copy_from(struct vcpu *v, void *dst, gva_t src, size_t len);
 int gmem_copy_to(struct vcpu *v, gva_t dst, const void *src, size_t len);
@@ -212,6 +269,9 @@ int64_t hc_sched_op(struct vcpu *v, const uint64_t a[5]);
 int64_t hc_vm_assist(struct vcpu *v, const uint64_t a[5]);
 int64_t hc_memory_op(struct vcpu *v, const uint64_t a[5]);
 int64_t hc_multicall(struct vcpu *v, const uint64_t a[5]);
+int64_t hc_mmu_update(struct vcpu *v, const uint64_t a[5]);
+int64_t hc_update_va_mapping(struct vcpu *v, const uint64_t a[5]);
+int64_t hc_mmuext_op(struct vcpu *v, const uint64_t a[5]);
 
 /* console.c */
 void console_write(struct domain *d, const char *buf, size_t len);

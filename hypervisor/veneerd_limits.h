@@ -31,6 +31,10 @@
  * Measured: a futex wake costs ~31 us here, a spinning hand-off ~5 us. */
 #define VN_SERVER_SPIN_NS 50000ull
 
+/* Host-mapping ops one hypercall may queue before veneerd gives up on
+ * the incremental view and realises the whole tree again. [POLICY] */
+#define VN_MAX_PENDING_OPS 65536
+
 /* Seconds veneerd waits for a stub to finish start-up. [POLICY] */
 #define VN_STUB_START_TIMEOUT_S 10
 

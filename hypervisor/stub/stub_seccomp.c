@@ -13,9 +13,11 @@
  *     could do on the host, and each entry checks its arguments on both
  *     32-bit halves:
  *       rt_sigreturn, exit, exit_group   only affect this process;
+ *       munmap, mprotect without PROT_WRITE   only take access away (or
+ *                         add exec, which guest RAM has anyway);
  *       futex(addr, FUTEX_WAIT|FUTEX_WAKE)  addr inside the mailbox file;
- *       mmap, mprotect    may grant access: sent to veneerd as a user
- *                         notification, which decides;
+ *       mmap, mprotect with PROT_WRITE   may grant access: sent to veneerd
+ *                         as a user notification, which decides;
  *     everything else fails with EPERM, x32 numbers included (they never
  *     equal a whitelisted number).
  */
@@ -23,6 +25,7 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/futex.h>
+#include <linux/mman.h>
 #include <linux/seccomp.h>
 
 #include "stub.h"
@@ -51,10 +54,12 @@ long stub_seccomp_install(void)
     const uint32_t mbox_len = (uint32_t)STUB_MBOX_FILE_SIZE;
 
     /*
-     * Jump offsets are relative to the next instruction; the labels in
-     * the comments name the targets. Keep the three return blocks at the
-     * end, so each jump counts forward to them.
+     * BPF jumps go forward only, counted from the next instruction: T(i, l)
+     * is the offset from instruction i to label l. The return blocks sit
+     * at the end so every jump can reach them.
      */
+    enum { L_FUTEX = 17, L_MPROTECT = 26, L_ALLOW = 28, L_EPERM, L_NOTIFY };
+#define T(i, l) ((l) - (i)-1)
     struct sock_filter prog[] = {
         /* 0 */ LD_ABS(OFF_ARCH),
         /* 1 */ JEQ(AUDIT_ARCH_X86_64, 1, 0),
@@ -67,29 +72,34 @@ long stub_seccomp_install(void)
         /* 8 */ RET(R_TRAP),
         /* From the gate: the whitelist. */
         /* 9 */ LD_ABS(OFF_NR),
-        /* 10 */ JEQ(__NR_rt_sigreturn, 8, 0), /* -> 19 allow */
-        /* 11 */ JEQ(__NR_exit_group, 7, 0),   /* -> 19 allow */
-        /* 12 */ JEQ(__NR_exit, 6, 0),         /* -> 19 allow */
-        /* 13 */ JEQ(__NR_mmap, 7, 0),         /* -> 21 notify */
-        /* 14 */ JEQ(__NR_mprotect, 6, 0),     /* -> 21 notify */
-        /* 15 */ JEQ(__NR_futex, 1, 0),        /* -> 17 futex */
-        /* 16 */ RET(R_EPERM),
-        /* futex: addr inside the mailbox, op WAIT or WAKE. */
+        /* 10 */ JEQ(__NR_rt_sigreturn, T(10, L_ALLOW), 0),
+        /* 11 */ JEQ(__NR_exit_group, T(11, L_ALLOW), 0),
+        /* 12 */ JEQ(__NR_exit, T(12, L_ALLOW), 0),
+        /* 13 */ JEQ(__NR_munmap, T(13, L_ALLOW), 0),
+        /* 14 */ JEQ(__NR_mmap, T(14, L_NOTIFY), 0),
+        /* 15 */ JEQ(__NR_mprotect, T(15, L_MPROTECT), 0),
+        /* 16 */ JEQ(__NR_futex, T(16, L_FUTEX), T(16, L_EPERM)),
+        /* futex: addr inside the mailbox file, op FUTEX_WAIT or WAKE. */
         /* 17 */ LD_ABS(OFF_ARG_HI(0)),
-        /* 18 */ JEQ((uint32_t)(mbox >> 32), 3, 1), /* -> 22, 20 */
-        /* 19 */ RET(R_ALLOW),
-        /* 20 */ RET(R_EPERM),
-        /* 21 */ RET(R_NOTIFY),
-        /* 22 */ LD_ABS(OFF_ARG_LO(0)),
-        /* 23 */ JGE((uint32_t)mbox + mbox_len, 5, 0), /* -> 29 eperm */
-        /* 24 */ JGE((uint32_t)mbox, 0, 4),            /* -> 29 eperm */
-        /* 25 */ LD_ABS(OFF_ARG_HI(1)),
-        /* 26 */ JEQ(0, 0, 2), /* -> 29 eperm */
-        /* 27 */ LD_ABS(OFF_ARG_LO(1)),
-        /* 28 */ JGE(FUTEX_WAKE + 1, 0, 1), /* -> 30 allow */
+        /* 18 */ JEQ((uint32_t)(mbox >> 32), 0, T(18, L_EPERM)),
+        /* 19 */ LD_ABS(OFF_ARG_LO(0)),
+        /* 20 */ JGE((uint32_t)mbox + mbox_len, T(20, L_EPERM), 0),
+        /* 21 */ JGE((uint32_t)mbox, 0, T(21, L_EPERM)),
+        /* 22 */ LD_ABS(OFF_ARG_HI(1)),
+        /* 23 */ JEQ(0, 0, T(23, L_EPERM)),
+        /* 24 */ LD_ABS(OFF_ARG_LO(1)),
+        /* 25 */ JGE(FUTEX_WAKE + 1, T(25, L_EPERM), T(25, L_ALLOW)),
+        /* mprotect: taking rights away is free; adding write is asked.
+         * (The kernel refuses prot bits above the low word.) */
+        /* 26 */ LD_ABS(OFF_ARG_LO(2)),
+        /* 27 */
+        BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, PROT_WRITE, T(27, L_NOTIFY),
+                 T(27, L_ALLOW)),
+        /* 28 */ RET(R_ALLOW),
         /* 29 */ RET(R_EPERM),
-        /* 30 */ RET(R_ALLOW),
+        /* 30 */ RET(R_NOTIFY),
     };
+#undef T
     struct sock_fprog fprog = {
         .len = sizeof(prog) / sizeof(prog[0]),
         .filter = prog,

@@ -7,6 +7,7 @@
  */
 #include <asm/unistd.h>
 #include <linux/audit.h>
+#include <linux/mman.h>
 #include <linux/signal.h>
 
 #include "stub.h"
@@ -88,26 +89,84 @@ static void stub_call_veneerd(struct stub_mailbox *mb)
     __atomic_store_n(&mb->stub_sleeping, 0, __ATOMIC_RELAXED);
 }
 
-/* Apply veneerd's answer; HALT parks the vCPU until veneerd kills us. */
-static void stub_apply(struct stub_mailbox *mb, struct sigcontext *c)
+/* Park this vCPU: veneerd is stopping the domain and will kill us. */
+static void stub_halt(struct stub_mailbox *mb) __attribute__((noreturn));
+static void stub_halt(struct stub_mailbox *mb)
 {
-    uint32_t action = __atomic_load_n(&mb->action, __ATOMIC_ACQUIRE);
-
-    if (action == STUB_ACT_RETURN) {
-        c->rax = (uint64_t)mb->ret;
-        return;
-    }
     for (;;) {
         uint32_t seen = __atomic_load_n(&mb->rsp_seq, __ATOMIC_ACQUIRE);
         stub_futex_wait(&mb->rsp_seq, seen);
     }
 }
 
+/* Run one chunk of mapping ops; 0, or the failing index + 1. */
+static uint32_t stub_run_ops(struct stub_mailbox *mb, unsigned int vcpu,
+                             int32_t *err)
+{
+    const struct stub_op *ops =
+        (const struct stub_op *)(uintptr_t)(VENEER_STUB_MAILBOX +
+                                            STUB_MBOX_OPS_OFFSET(vcpu));
+    uint32_t n = mb->nr_ops;
+
+    if (n > STUB_MAX_OPS)
+        n = STUB_MAX_OPS;
+    for (uint32_t i = 0; i < n; i++) {
+        struct stub_op op = ops[i];
+        long prot = 0, rc;
+
+        if (op.kind == STUB_OP_UNMAP) {
+            rc = stub_syscall(__NR_munmap, (long)op.va, (long)op.len, 0, 0, 0,
+                              0);
+        } else {
+            prot |= op.prot & STUB_PROT_READ ? PROT_READ : 0;
+            prot |= op.prot & STUB_PROT_WRITE ? PROT_WRITE : 0;
+            prot |= op.prot & STUB_PROT_EXEC ? PROT_EXEC : 0;
+            rc = stub_syscall(__NR_mmap, (long)op.va, (long)op.len, prot,
+                              MAP_SHARED | MAP_FIXED, STUB_FD_RAM,
+                              (long)op.offset);
+        }
+        if (rc < 0 && rc > -4096) {
+            *err = (int32_t)rc;
+            return i + 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * Apply veneerd's answer: run the mapping ops it sent (asking for more
+ * while it has them), then hand the guest its result.
+ */
+static void stub_apply(struct stub_mailbox *mb, unsigned int vcpu,
+                       struct sigcontext *c)
+{
+    for (;;) {
+        uint32_t failed;
+        int32_t err = 0;
+
+        if (__atomic_load_n(&mb->action, __ATOMIC_ACQUIRE) != STUB_ACT_RETURN)
+            stub_halt(mb);
+        failed = stub_run_ops(mb, vcpu, &err);
+        if (failed) {
+            mb->kind = STUB_REQ_OPS_FAILED;
+            mb->op_failed = failed - 1;
+            mb->op_errno = err;
+        } else if (mb->ops_more) {
+            mb->kind = STUB_REQ_MORE_OPS;
+        } else {
+            break;
+        }
+        stub_call_veneerd(mb);
+    }
+    c->rax = (uint64_t)mb->ret;
+}
+
 static void stub_on_sigsys(int sig, void *info, void *ctx)
 {
     struct stub_siginfo *si = info;
     struct stub_ucontext *uc = ctx;
-    struct stub_mailbox *mb = stub_mailbox_of(stub_current_vcpu());
+    unsigned int vcpu = stub_current_vcpu();
+    struct stub_mailbox *mb = stub_mailbox_of(vcpu);
 
     (void)sig;
     stub_save_regs(&mb->regs, &uc->mcontext);
@@ -118,14 +177,15 @@ static void stub_on_sigsys(int sig, void *info, void *ctx)
         mb->kind = STUB_REQ_HYPERCALL;
     }
     stub_call_veneerd(mb);
-    stub_apply(mb, &uc->mcontext);
+    stub_apply(mb, vcpu, &uc->mcontext);
 }
 
 static void stub_on_fault(int sig, void *info, void *ctx)
 {
     struct stub_siginfo *si = info;
     struct stub_ucontext *uc = ctx;
-    struct stub_mailbox *mb = stub_mailbox_of(stub_current_vcpu());
+    unsigned int vcpu = stub_current_vcpu();
+    struct stub_mailbox *mb = stub_mailbox_of(vcpu);
 
     stub_save_regs(&mb->regs, &uc->mcontext);
     mb->kind = STUB_REQ_FAULT;
@@ -136,7 +196,7 @@ static void stub_on_fault(int sig, void *info, void *ctx)
     mb->trapno = sig == SIGSEGV ? uc->mcontext.trapno : ~0ull;
     mb->err = sig == SIGSEGV ? uc->mcontext.err : 0;
     stub_call_veneerd(mb);
-    stub_apply(mb, &uc->mcontext);
+    stub_apply(mb, vcpu, &uc->mcontext);
 }
 
 static int stub_handle(int sig, void (*fn)(int, void *, void *))

@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Xen's PV page-table rules (XEN-ABI-FACTS §8.4): every frame has one type
+ * at a time and a count of references holding it; a frame becomes a page
+ * table of level N only after every entry in it validates (recursively,
+ * taking a type reference on each child); a frame mapped writable anywhere
+ * has the writable type and so can never be a page table; pinning holds a
+ * type reference. Entries name only frames the domain owns.
+ *
+ * Called with the domain's lock held (hypercalls of one domain are
+ * serialised on it).
+ */
+#include <errno.h>
+
+#include <xen/arch-x86/page.h>
+
+#include "veneerd.h"
+
+/* Flags an entry may carry, by level (1 = L1). Cache-control bits, PAT and
+ * superpages are refused; Xen grants cache control only to privileged
+ * domains and refuses PSE for PV. */
+#define L1_ALLOWED                                                             \
+    (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY |    \
+     _PAGE_GLOBAL | _PAGE_AVAIL | _PAGE_NX | PTE_ADDR_MASK |                   \
+     0x7ff0000000000000ull)
+#define UPPER_ALLOWED                                                          \
+    (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY |    \
+     _PAGE_AVAIL | _PAGE_NX | PTE_ADDR_MASK | 0x7ff0000000000000ull)
+
+/* L4 slots from here up map the host kernel's half: never the guest's. */
+#define L4_FIRST_HOST_SLOT 256
+
+unsigned int mm_level_of(const struct frame *f)
+{
+    switch (f->type) {
+    case FRAME_L1:
+        return 1;
+    case FRAME_L2:
+        return 2;
+    case FRAME_L3:
+        return 3;
+    case FRAME_L4:
+        return 4;
+    default:
+        return 0;
+    }
+}
+
+static enum frame_type mm_type_of_level(unsigned int level)
+{
+    static const enum frame_type t[5] = {FRAME_NONE, FRAME_L1, FRAME_L2,
+                                         FRAME_L3, FRAME_L4};
+    return t[level];
+}
+
+static volatile uint64_t *mm_table(struct domain *d, uint64_t slot)
+{
+    return (volatile uint64_t *)domain_slot_ptr(d, slot);
+}
+
+/* Slot of the frame an entry names, if d owns it and it backs memory. */
+static int mm_entry_slot(struct domain *d, uint64_t pte, uint64_t *slot)
+{
+    if (!frames_slot(d, (pte & PTE_ADDR_MASK) >> PAGE_SHIFT, slot))
+        return -EINVAL;
+    if (!(d->frames[*slot].flags & FRAME_ALLOCATED) &&
+        d->frames[*slot].type != FRAME_SHARED_INFO)
+        return -EINVAL;
+    return 0;
+}
+
+static void mm_devalidate(struct domain *d, uint64_t slot, unsigned int level,
+                          unsigned int upto)
+{
+    volatile uint64_t *t = mm_table(d, slot);
+
+    for (unsigned int i = 0; i < upto; i++)
+        mm_put_entry(d, level, t[i]);
+}
+
+/* Validate every entry of a table of `level`, taking the child refs. */
+static int mm_validate(struct domain *d, uint64_t slot, unsigned int level)
+{
+    volatile uint64_t *t = mm_table(d, slot);
+    unsigned int n = level == 4 ? L4_FIRST_HOST_SLOT : PT_ENTRIES;
+    int rc;
+
+    for (unsigned int i = 0; i < n; i++) {
+        rc = mm_get_entry(d, level, t[i]);
+        if (rc < 0) {
+            mm_devalidate(d, slot, level, i);
+            return rc;
+        }
+    }
+    if (level == 4) {
+        for (unsigned int i = n; i < PT_ENTRIES; i++)
+            if (t[i] & _PAGE_PRESENT) {
+                mm_devalidate(d, slot, level, n);
+                return -EINVAL;
+            }
+    }
+    return 0;
+}
+
+/*
+ * mm_get_type - take a reference holding frame `slot` at `type`.
+ *
+ * The first reference of a page-table type validates the frame's entries.
+ * Return values: 0; -EINVAL if the frame has another type in use or does
+ * not validate; -EBUSY if a page-table frame is mapped writable... (that
+ * case is the first: a writable frame holds FRAME_WRITABLE).
+ */
+int mm_get_type(struct domain *d, uint64_t slot, enum frame_type type)
+{
+    struct frame *f = &d->frames[slot];
+    int rc;
+
+    if (f->type == FRAME_SHARED_INFO)
+        return type == FRAME_WRITABLE ? 0 : -EINVAL;
+    if (!(f->flags & FRAME_ALLOCATED))
+        return -EINVAL;
+    if (f->type_count > 0) {
+        if (f->type != type)
+            return -EINVAL;
+        if (f->type_count == UINT32_MAX)
+            return -EINVAL;
+        f->type_count++;
+        return 0;
+    }
+    if (type >= FRAME_L1 && type <= FRAME_L4) {
+        /* Claim the type first so that a table naming itself fails. */
+        f->type = type;
+        f->type_count = 1;
+        rc = mm_validate(d, slot, (unsigned int)(type - FRAME_L1 + 1));
+        if (rc < 0) {
+            f->type = FRAME_NONE;
+            f->type_count = 0;
+            return rc;
+        }
+        f->flags |= FRAME_VALIDATED;
+        f->tree_links = 0;
+        return 0;
+    }
+    f->type = type;
+    f->type_count = 1;
+    return 0;
+}
+
+/* mm_put_type - drop a type reference; the last one of a page table
+ * releases the references its entries hold. */
+void mm_put_type(struct domain *d, uint64_t slot)
+{
+    struct frame *f = &d->frames[slot];
+    unsigned int level = mm_level_of(f);
+
+    if (f->type == FRAME_SHARED_INFO || f->type_count == 0)
+        return;
+    if (--f->type_count > 0)
+        return;
+    if (level) {
+        mm_devalidate(d, slot, level,
+                      level == 4 ? L4_FIRST_HOST_SLOT : PT_ENTRIES);
+        f->flags &= ~FRAME_VALIDATED;
+    }
+    f->type = FRAME_NONE;
+}
+
+/*
+ * mm_get_entry - check one entry of a level-`level` table and take the
+ * references it needs: an L1 entry maps a frame of d (writable only if the
+ * frame can take the writable type); an upper entry names a frame of d
+ * that validates as the next level down.
+ * Return values: 0; -EINVAL.
+ */
+int mm_get_entry(struct domain *d, unsigned int level, uint64_t pte)
+{
+    uint64_t slot;
+    int rc;
+
+    if (!(pte & _PAGE_PRESENT))
+        return 0;
+    if (pte & ~(level == 1 ? L1_ALLOWED : UPPER_ALLOWED))
+        return -EINVAL;
+    rc = mm_entry_slot(d, pte, &slot);
+    if (rc < 0)
+        return rc;
+    if (level > 1)
+        return mm_get_type(d, slot, mm_type_of_level(level - 1));
+    if (pte & _PAGE_RW) {
+        rc = mm_get_type(d, slot, FRAME_WRITABLE);
+        if (rc < 0)
+            return rc;
+    }
+    d->frames[slot].map_count++;
+    return 0;
+}
+
+/* mm_put_entry - release what mm_get_entry took for a valid entry. */
+void mm_put_entry(struct domain *d, unsigned int level, uint64_t pte)
+{
+    uint64_t slot;
+
+    if (!(pte & _PAGE_PRESENT) || mm_entry_slot(d, pte, &slot) < 0)
+        return;
+    if (level == 1) {
+        if (d->frames[slot].map_count)
+            d->frames[slot].map_count--;
+        if (pte & _PAGE_RW)
+            mm_put_type(d, slot);
+        return;
+    }
+    mm_put_type(d, slot);
+}
+
+/*
+ * mm_update_entry - the checked write of one page-table entry: validate
+ * the new value, write it, release the old one, and queue the host
+ * mapping change. The frame must be a validated table of d.
+ * Return values: 0; -EINVAL.
+ */
+int mm_update_entry(struct vcpu *v, uint64_t slot, unsigned int idx,
+                    uint64_t val)
+{
+    struct domain *d = v->dom;
+    struct frame *f = &d->frames[slot];
+    unsigned int level = mm_level_of(f);
+    volatile uint64_t *t = mm_table(d, slot);
+    uint64_t old;
+    int rc;
+
+    if (!level || f->type_count == 0 || idx >= PT_ENTRIES)
+        return -EINVAL;
+    if (level == 4 && idx >= L4_FIRST_HOST_SLOT)
+        return -EINVAL;
+    old = t[idx];
+    if (old == val)
+        return 0;
+    rc = mm_get_entry(d, level, val);
+    if (rc < 0)
+        return rc;
+    t[idx] = val;
+    mm_tree_entry_changed(v, slot, idx, old, val);
+    mm_put_entry(d, level, old);
+    return 0;
+}
+
+/* mm_pin - pin a table at `type` (MMUEXT_PIN_Ln_TABLE). */
+int mm_pin(struct domain *d, uint64_t slot, enum frame_type type)
+{
+    struct frame *f = &d->frames[slot];
+    int rc;
+
+    if (f->flags & FRAME_PINNED)
+        return -EINVAL;
+    rc = mm_get_type(d, slot, type);
+    if (rc == 0)
+        f->flags |= FRAME_PINNED;
+    return rc;
+}
+
+/* mm_unpin - MMUEXT_UNPIN_TABLE: the table must be pinned. */
+int mm_unpin(struct domain *d, uint64_t slot)
+{
+    struct frame *f = &d->frames[slot];
+
+    if (!(f->flags & FRAME_PINNED) || !mm_level_of(f))
+        return -EINVAL;
+    f->flags &= ~FRAME_PINNED;
+    mm_put_type(d, slot);
+    return 0;
+}
+
+/* mm_new_baseptr - switch vCPU v to the L4 at slot (MMUEXT_NEW_BASEPTR). */
+int mm_new_baseptr(struct vcpu *v, uint64_t slot)
+{
+    struct domain *d = v->dom;
+    uint64_t old = 0;
+    bool had_old = frames_slot(d, v->cr3, &old);
+    int rc;
+
+    rc = mm_get_type(d, slot, FRAME_L4);
+    if (rc < 0)
+        return rc;
+    v->cr3 = frames_mfn(d, slot);
+    if (had_old)
+        mm_put_type(d, old);
+    mm_realise_all(v);
+    return 0;
+}

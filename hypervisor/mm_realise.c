@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Keeping the domain process's host mappings equal to the validated
+ * meaning of the guest's current page tables.
+ *
+ * Each page-table frame in the current tree records where it sits (the
+ * first virtual address its entries cover, and the rights of the path down
+ * to it). A changed entry then names the virtual range it governs: an L1
+ * entry one page, an upper entry a whole span. The change becomes ops for
+ * the stub (map, unmap), coalesced with the previous op where they touch.
+ * A table linked twice (an alias) loses the incremental view: the whole
+ * address space is realised again from the tree.
+ *
+ * Called with the domain's lock held.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include <xen/arch-x86/page.h>
+
+#include "veneerd.h"
+
+static const unsigned int mm_shift[5] = {0, 12, 21, 30, 39};
+
+static uint32_t mm_rights(uint64_t pte)
+{
+    uint32_t prot = STUB_PROT_READ;
+
+    if (pte & _PAGE_RW)
+        prot |= STUB_PROT_WRITE;
+    if (!(pte & _PAGE_NX))
+        prot |= STUB_PROT_EXEC;
+    return prot;
+}
+
+void mm_ops_reset(struct vcpu *v)
+{
+    v->nr_ops = 0;
+    v->ops_sent = 0;
+}
+
+/*
+ * mm_ops_add - queue a host mapping op, merging it into the previous one
+ * when it continues it. Return values: 0; -ENOMEM past VN_MAX_PENDING_OPS
+ * (the caller then realises everything instead).
+ */
+int mm_ops_add(struct vcpu *v, uint32_t kind, gva_t va, uint64_t len,
+               uint64_t offset, uint32_t prot)
+{
+    struct stub_op *last = v->nr_ops ? &v->ops[v->nr_ops - 1] : NULL;
+
+    if (last && last->kind == kind && last->va + last->len == va &&
+        (kind == STUB_OP_UNMAP ||
+         (last->prot == prot && last->offset + last->len == offset))) {
+        last->len += len;
+        return 0;
+    }
+    if (v->nr_ops == v->ops_cap) {
+        size_t cap = v->ops_cap ? v->ops_cap * 2 : 64;
+        struct stub_op *ops;
+
+        if (cap > VN_MAX_PENDING_OPS)
+            return -ENOMEM;
+        ops = realloc(v->ops, cap * sizeof(*ops));
+        if (!ops)
+            return -ENOMEM;
+        v->ops = ops;
+        v->ops_cap = cap;
+    }
+    v->ops[v->nr_ops++] = (struct stub_op){
+        .va = va, .len = len, .offset = offset, .prot = prot, .kind = kind};
+    return 0;
+}
+
+static void mm_queue(struct vcpu *v, uint32_t kind, gva_t va, uint64_t len,
+                     uint64_t offset, uint32_t prot)
+{
+    if (v->dom->realise_full && !v->dom->realise_walking)
+        return;
+    if (va >= VENEER_GUEST_VA_LIMIT)
+        return;
+    if (len > VENEER_GUEST_VA_LIMIT - va)
+        len = VENEER_GUEST_VA_LIMIT - va;
+    if (mm_ops_add(v, kind, va, len, offset, prot) < 0) {
+        v->dom->realise_full = true;
+        v->dom->realise_overflow = v->dom->realise_walking;
+    }
+}
+
+/*
+ * Link (add = true) or unlink the subtree under table `slot` of `level`
+ * at `base` with path rights `prot`; when linking with `emit`, queue a map
+ * op for every present L1 entry.
+ */
+static void mm_tree_walk(struct vcpu *v, uint64_t slot, unsigned int level,
+                         gva_t base, uint32_t prot, bool add, bool emit)
+{
+    struct domain *d = v->dom;
+    struct frame *f = &d->frames[slot];
+    const volatile uint64_t *t =
+        (const volatile uint64_t *)domain_slot_ptr(d, slot);
+
+    if (add) {
+        if (++f->tree_links > 1)
+            d->realise_full = true;
+        f->va_base = base;
+        f->tree_prot = prot;
+    } else if (f->tree_links) {
+        f->tree_links--;
+    }
+    for (unsigned int i = 0; i < (level == 4 ? 256u : PT_ENTRIES); i++) {
+        gva_t va = base + ((gva_t)i << mm_shift[level]);
+        uint64_t pte = t[i], child;
+
+        if (!(pte & _PAGE_PRESENT) || va >= VENEER_GUEST_VA_LIMIT)
+            continue;
+        if (!frames_slot(d, (pte & PTE_ADDR_MASK) >> PAGE_SHIFT, &child))
+            continue; /* validated tables name only d's frames */
+        if (level > 1)
+            mm_tree_walk(v, child, level - 1, va, prot & mm_rights(pte), add,
+                         emit);
+        else if (add && emit)
+            mm_queue(v, STUB_OP_MAP, va, PAGE_SIZE, child * PAGE_SIZE,
+                     prot & mm_rights(pte));
+    }
+}
+
+/*
+ * mm_tree_entry_changed - entry idx of table `slot` went from old to val
+ * (both validated). If the table sits once in the current tree, queue the
+ * host changes for the range the entry governs.
+ */
+void mm_tree_entry_changed(struct vcpu *v, uint64_t slot, unsigned int idx,
+                           uint64_t old, uint64_t val)
+{
+    struct domain *d = v->dom;
+    struct frame *f = &d->frames[slot];
+    unsigned int level = mm_level_of(f);
+    gva_t va = f->va_base + ((gva_t)idx << mm_shift[level]);
+    uint64_t span = 1ull << mm_shift[level], child;
+    uint32_t prot = f->tree_prot & mm_rights(val);
+
+    if (f->tree_links == 0)
+        return; /* not part of what the vCPU sees */
+    if (f->tree_links > 1 || d->realise_full) {
+        d->realise_full = true;
+        return;
+    }
+    if (level > 1 && (old & _PAGE_PRESENT) &&
+        frames_slot(d, (old & PTE_ADDR_MASK) >> PAGE_SHIFT, &child))
+        mm_tree_walk(v, child, level - 1, va, 0, false, false);
+    if (old & _PAGE_PRESENT)
+        mm_queue(v, STUB_OP_UNMAP, va, span, 0, 0);
+    if (!(val & _PAGE_PRESENT) ||
+        !frames_slot(d, (val & PTE_ADDR_MASK) >> PAGE_SHIFT, &child))
+        return;
+    if (level > 1)
+        mm_tree_walk(v, child, level - 1, va, prot, true, true);
+    else
+        mm_queue(v, STUB_OP_MAP, va, PAGE_SIZE, child * PAGE_SIZE, prot);
+}
+
+/*
+ * mm_realise_all - forget the incremental view: recompute every table's
+ * place from the current base pointer and queue ops that unmap the whole
+ * guest range and map the tree's meaning again.
+ */
+void mm_realise_all(struct vcpu *v)
+{
+    struct domain *d = v->dom;
+    uint64_t root;
+
+    for (uint64_t s = 0; s < d->nr_slots; s++)
+        d->frames[s].tree_links = 0;
+    mm_ops_reset(v);
+    d->realise_full = false;
+    d->realise_overflow = false;
+    d->realise_walking = true;
+    mm_queue(v, STUB_OP_UNMAP, 0, VENEER_GUEST_VA_LIMIT, 0, 0);
+    if (frames_slot(d, v->cr3, &root))
+        mm_tree_walk(v, root, 4, 0,
+                     STUB_PROT_READ | STUB_PROT_WRITE | STUB_PROT_EXEC, true,
+                     true);
+    d->realise_walking = false;
+    /* An alias found now is harmless: the ops came from one full walk;
+     * but aliased tables keep tree_links > 1, so later changes to them
+     * come back here. */
+    d->realise_full = false;
+}
