@@ -13,7 +13,7 @@ VSTORED_SRCS := $(VSTORED_CORE_SRCS) $(addprefix dom0-tools/vstored/, \
 
 BINS += $(BUILD)/bin/vstored
 $(eval $(call host_prog,$(BUILD)/bin/vstored,$(VSTORED_SRCS) \
-    $(LIBVSTORE_SRCS),))
+    dom0-tools/libvstore/path.c,))
 
 # main.c uses the client library's socket-path rule; tests include the
 # store's internal header.
