@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * memory_op (hypercall 12): the reservation queries and the memory map.
- * Ballooning (increase/decrease/populate) comes with the PV MMU.
+ * memory_op (hypercall 12): the reservation queries, the memory map, and
+ * ballooning (mm_balloon.c).
  */
 #include <xen/errno.h>
 #include <xen/memory.h>
@@ -65,7 +65,13 @@ static int64_t memory_map(struct vcpu *v, gva_t arg)
 
 int64_t hc_memory_op(struct vcpu *v, const uint64_t a[5])
 {
+    uint64_t start = a[0] >> MEMOP_EXTENT_SHIFT;
+
     switch (a[0] & MEMOP_CMD_MASK) {
+    case XENMEM_increase_reservation:
+    case XENMEM_decrease_reservation:
+    case XENMEM_populate_physmap:
+        return balloon_op(v, a[0] & MEMOP_CMD_MASK, start, a[1]);
     case XENMEM_current_reservation:
         return memory_reservation_query(v, a[1], false);
     case XENMEM_maximum_reservation:

@@ -243,6 +243,9 @@ int mm_unpin(struct domain *d, uint64_t slot);
 int mm_new_baseptr(struct vcpu *v, uint64_t slot);
 unsigned int mm_level_of(const struct frame *f);
 
+/* mm_balloon.c */
+int64_t balloon_op(struct vcpu *v, unsigned int op, uint64_t start, gva_t arg);
+
 /* mm_realise.c: keeping host mappings equal to the validated tables */
 void mm_tree_entry_changed(struct vcpu *v, uint64_t slot, unsigned int idx,
                            uint64_t old, uint64_t val);

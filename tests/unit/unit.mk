@@ -3,3 +3,4 @@
 
 $(eval $(call unit_test,test_elf,tests/unit/test_elf.c tests/unit/elf_fixture.c $(VENEERD_CORE_SRCS),-lpthread))
 $(eval $(call unit_test,test_gmem,tests/unit/test_gmem.c tests/unit/elf_fixture.c $(VENEERD_CORE_SRCS),-lpthread))
+$(eval $(call unit_test,test_mm,tests/unit/test_mm.c tests/unit/elf_fixture.c $(VENEERD_CORE_SRCS),-lpthread))
