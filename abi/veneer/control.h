@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Veneer's control ABI: the messages dom0 tools (libvn, vn, the backends)
+ * exchange with veneerd over its control socket.
+ *
+ * Transport: a Unix stream socket, `$VENEER_RUNDIR/veneerd.sock` (default
+ * /run/veneer/veneerd.sock), mode 0600, owned by root: only root talks to
+ * the hypervisor. Each request is one struct vn_ctl_hdr followed by
+ * `len` bytes of payload; file descriptors travel as SCM_RIGHTS ancillary
+ * data on the first byte of the header. veneerd answers every request, in
+ * order, with one header (same `op`, `seq`; `status` set) and its payload.
+ *
+ * Versioning: VN_CTL_VERSION changes only by an explicit, commented bump;
+ * structs are only ever extended at the end (a peer reads `len` bytes and
+ * zero-fills what it does not get).
+ *
+ * Freestanding: usable by veneerd and by any dom0 tool.
+ */
+#ifndef VENEER_ABI_CONTROL_H
+#define VENEER_ABI_CONTROL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* "VNCT": the first four bytes of every message. */
+#define VN_CTL_MAGIC 0x54434e56u
+
+/* Version 1: the first control ABI. */
+#define VN_CTL_VERSION 1u
+
+/* Largest payload either side sends or accepts. */
+#define VN_CTL_MAX_PAYLOAD 65536u
+
+/* Domain names: printable ASCII, no '/', unique per host. */
+#define VN_NAME_MAX 64
+
+/* Guest command line (Xen's MAX_GUEST_CMDLINE). */
+#define VN_CMDLINE_MAX 1024
+
+/*
+ * Every message starts with this header.
+ * IN (request):  magic, version, op, seq (any value; echoed), len.
+ * OUT (reply):   the same magic, version, op, seq; len of the reply's
+ *                payload; status = 0 or a negative errno.
+ */
+struct vn_ctl_hdr {
+    uint32_t magic;   /* VN_CTL_MAGIC */
+    uint16_t version; /* VN_CTL_VERSION */
+    uint16_t op;      /* enum vn_ctl_op */
+    uint32_t seq;     /* chosen by the client, echoed in the reply */
+    uint32_t len;     /* payload bytes after the header */
+    int32_t status;   /* reply only: 0, or -errno */
+    uint32_t pad;
+};
+_Static_assert(sizeof(struct vn_ctl_hdr) == 24, "vn_ctl_hdr size");
+
+/*
+ * Operations. Requests name a domain by struct vn_ctl_dom unless noted.
+ * Errors common to all: -EINVAL (malformed), -ENOENT (no such domain),
+ * -EPROTO (bad magic or version: veneerd then closes the connection).
+ */
+enum vn_ctl_op {
+    /* IN: struct vn_ctl_create + SCM_RIGHTS: the kernel image fd.
+     * OUT: struct vn_dominfo of the new domain (paused if asked).
+     * -EEXIST: the name is taken; -ENOEXEC: the image is unusable (the
+     * reply payload is then a NUL-terminated message); -ENOMEM. */
+    VN_CTL_CREATE = 1,
+    /* Kill the domain at once and release everything it held. */
+    VN_CTL_DESTROY = 2,
+    /* Stop / resume running the domain's vCPUs. */
+    VN_CTL_PAUSE = 3,
+    VN_CTL_UNPAUSE = 4,
+    /* OUT: struct vn_dominfo. */
+    VN_CTL_INFO = 5,
+    /* No payload. OUT: an array of struct vn_dominfo, one per domain. */
+    VN_CTL_LIST = 6,
+    /* IN: struct vn_ctl_shutdown. Force a shutdown with that reason, as if
+     * the guest had asked (the toolstack's last resort after asking via
+     * the store's control/shutdown). */
+    VN_CTL_SHUTDOWN = 7,
+    /* IN: struct vn_ctl_memory. Set the domain's maximum memory. */
+    VN_CTL_SET_MAX_MEM = 8,
+    /* OUT: SCM_RIGHTS: one end of a stream socket carrying the domain's
+     * console output (and, later, input). Closing it detaches. */
+    VN_CTL_CONSOLE = 9,
+};
+
+/* Names a domain: by id, or by name when domid is VN_DOMID_BY_NAME. */
+#define VN_DOMID_BY_NAME 0xffffffffu
+struct vn_ctl_dom {
+    uint32_t domid;
+    char name[VN_NAME_MAX]; /* NUL-terminated; used with VN_DOMID_BY_NAME */
+};
+
+/* VN_CTL_CREATE request. */
+struct vn_ctl_create {
+    char name[VN_NAME_MAX];       /* unique; required */
+    uint64_t memory_mib;          /* initial and maximum memory */
+    uint32_t vcpus;               /* 1 today */
+    uint32_t flags;               /* VN_CREATE_* */
+    char cmdline[VN_CMDLINE_MAX]; /* start_info.cmd_line */
+};
+#define VN_CREATE_PAUSED 0x1u /* build, but do not run, the guest */
+
+/* VN_CTL_SHUTDOWN request. */
+struct vn_ctl_shutdown {
+    struct vn_ctl_dom dom;
+    uint32_t reason; /* SHUTDOWN_* (xen/sched.h) */
+    uint32_t pad;
+};
+
+/* VN_CTL_SET_MAX_MEM request. */
+struct vn_ctl_memory {
+    struct vn_ctl_dom dom;
+    uint64_t max_kib;
+};
+
+/* Domain states in struct vn_dominfo. */
+enum vn_dom_state {
+    VN_DOM_RUNNING = 1,
+    VN_DOM_PAUSED = 2,
+    VN_DOM_SHUTDOWN = 3, /* stopped by the guest; reason in shutdown */
+    VN_DOM_CRASHED = 4,
+    VN_DOM_DYING = 5, /* being torn down */
+};
+
+/* What veneerd reports of a domain. */
+struct vn_dominfo {
+    uint32_t domid;
+    uint32_t state;    /* enum vn_dom_state */
+    uint32_t shutdown; /* SHUTDOWN_* when state is SHUTDOWN or CRASHED */
+    uint32_t vcpus;
+    char name[VN_NAME_MAX];
+    uint64_t memory_kib;     /* pages populated, in KiB */
+    uint64_t max_memory_kib; /* maximum_reservation, in KiB */
+    uint64_t cpu_time_ns;    /* CPU time of the domain process */
+    uint64_t hypercalls;     /* hypercalls served */
+    int32_t pid;             /* the domain process */
+    uint32_t pad;
+    uint64_t store_mfn;    /* xenstore ring page */
+    uint32_t store_evtchn; /* its event channel, or 0 */
+    uint32_t console_evtchn;
+    uint64_t console_mfn; /* console ring page */
+};
+
+#endif /* VENEER_ABI_CONTROL_H */
