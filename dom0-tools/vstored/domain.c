@@ -3,6 +3,29 @@
 // page and event channel), and how many nodes each owns for the quota.
 #include "vstored.h"
 
+/* The slot for domid's record, or NULL if its page does not exist and
+ * create is false (or allocation fails). */
+static struct domain **domain_slot(struct store *st, uint32_t domid,
+                                   bool create)
+{
+    struct domain ***page = &st->dom_pages[domid / DOM_PAGE];
+
+    if (*page == NULL && create)
+        *page = calloc(DOM_PAGE, sizeof(**page));
+    return *page != NULL ? &(*page)[domid % DOM_PAGE] : NULL;
+}
+
+/* The record for domid if there is one. */
+static struct domain *domain_find(const struct store *st, uint32_t domid)
+{
+    struct domain **page;
+
+    if (domid >= VS_DOMID_MAX)
+        return NULL;
+    page = st->dom_pages[domid / DOM_PAGE];
+    return page != NULL ? page[domid % DOM_PAGE] : NULL;
+}
+
 /*
  * domain_get: the record for domid, created on first use.
  *
@@ -11,19 +34,20 @@
  */
 struct domain *domain_get(struct store *st, uint32_t domid)
 {
-    struct domain *d;
+    struct domain **slot;
 
     if (domid >= VS_DOMID_MAX)
         return NULL;
-    d = st->domains[domid];
-    if (d == NULL) {
-        d = calloc(1, sizeof(*d));
-        if (d == NULL)
+    slot = domain_slot(st, domid, true);
+    if (slot == NULL)
+        return NULL;
+    if (*slot == NULL) {
+        *slot = calloc(1, sizeof(**slot));
+        if (*slot == NULL)
             return NULL;
-        d->domid = domid;
-        st->domains[domid] = d;
+        (*slot)->domid = domid;
     }
-    return d;
+    return *slot;
 }
 
 /* A record that tracks nothing any more is freed, so a stream of short-
@@ -31,7 +55,7 @@ struct domain *domain_get(struct store *st, uint32_t domid)
 static void domain_put(struct store *st, struct domain *d)
 {
     if (d->nnodes == 0 && !d->introduced) {
-        st->domains[d->domid] = NULL;
+        *domain_slot(st, d->domid, false) = NULL;
         free(d);
     }
 }
@@ -43,7 +67,7 @@ void domain_count_node(struct store *st, uint32_t owner, int delta)
 
     if (owner >= VS_DOMID_MAX)
         return;
-    if (delta < 0 && st->domains[owner] == NULL)
+    if (delta < 0 && domain_find(st, owner) == NULL)
         return;
     d = domain_get(st, owner);
     if (d == NULL)
@@ -57,15 +81,16 @@ void domain_count_node(struct store *st, uint32_t owner, int delta)
 
 unsigned domain_nodes(const struct store *st, uint32_t domid)
 {
-    if (domid >= VS_DOMID_MAX || st->domains[domid] == NULL)
-        return 0;
-    return st->domains[domid]->nnodes;
+    const struct domain *d = domain_find(st, domid);
+
+    return d != NULL ? d->nnodes : 0;
 }
 
 bool domain_is_introduced(const struct store *st, uint32_t domid)
 {
-    return domid < VS_DOMID_MAX && st->domains[domid] != NULL &&
-           st->domains[domid]->introduced;
+    const struct domain *d = domain_find(st, domid);
+
+    return d != NULL && d->introduced;
 }
 
 /*
@@ -119,7 +144,7 @@ int domain_release(struct store *st, uint32_t domid)
         return EINVAL;
     if (!domain_is_introduced(st, domid))
         return ENOENT;
-    d = st->domains[domid];
+    d = domain_find(st, domid);
     if (st->hooks.release != NULL)
         st->hooks.release(st->hooks.arg, domid);
     d->introduced = false;
@@ -130,8 +155,12 @@ int domain_release(struct store *st, uint32_t domid)
 
 void domain_free_all(struct store *st)
 {
-    for (uint32_t i = 0; i < VS_DOMID_MAX; i++) {
-        free(st->domains[i]);
-        st->domains[i] = NULL;
+    for (uint32_t p = 0; p < DOM_NPAGES; p++) {
+        if (st->dom_pages[p] == NULL)
+            continue;
+        for (uint32_t i = 0; i < DOM_PAGE; i++)
+            free(st->dom_pages[p][i]);
+        free(st->dom_pages[p]);
+        st->dom_pages[p] = NULL;
     }
 }

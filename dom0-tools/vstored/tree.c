@@ -202,9 +202,8 @@ struct store *store_create(const struct limits *lim)
     if (st == NULL)
         return NULL;
     st->lim = *lim;
-    st->domains = calloc(VS_DOMID_MAX, sizeof(*st->domains));
-    if (st->domains == NULL || htab_init(&st->nodes) != 0 ||
-        htab_init(&st->watches) != 0 || store_populate(st) != 0) {
+    if (htab_init(&st->nodes) != 0 || htab_init(&st->watches) != 0 ||
+        store_populate(st) != 0) {
         store_destroy(st);
         return NULL;
     }
@@ -232,8 +231,6 @@ void store_destroy(struct store *st)
     }
     htab_destroy(&st->nodes);
     htab_destroy(&st->watches);
-    if (st->domains != NULL)
-        domain_free_all(st);
-    free(st->domains);
+    domain_free_all(st);
     free(st);
 }

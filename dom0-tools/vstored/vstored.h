@@ -149,12 +149,17 @@ struct store_hooks {
     void *arg;
 };
 
+#define DOM_PAGE   256
+#define DOM_NPAGES ((VS_DOMID_MAX + DOM_PAGE - 1) / DOM_PAGE)
+
 struct store {
     struct htab nodes;
     struct htab watches;
     uint64_t gen;
     struct conn *conns;
-    struct domain **domains; /* indexed by domid, below VS_DOMID_MAX */
+    /* Domain records by domid, in pages of DOM_PAGE allocated on first
+     * use: a store is cheap to create (tests and the fuzzer make many). */
+    struct domain **dom_pages[DOM_NPAGES];
     struct limits lim;
     struct store_hooks hooks;
     uint64_t nwatch_events; /* statistics */

@@ -35,3 +35,13 @@ $(eval $(call unit_test,test_vstore_msg,tests/unit/test_vstore_msg.c \
 
 # Integration tests drive Debian's xenstore-* tools against vstored.
 DEB_PACKAGES += xenstore-utils
+
+# make fuzz: the message-handling fuzzer, built with clang by its script.
+FUZZ_SCRIPTS += dom0-tools/vstored/fuzz/run-fuzz.sh
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -D_GNU_SOURCE -Iabi -Idom0-tools/vstored \
+    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+$(BUILD)/fuzz/fuzz_vstore_msg: dom0-tools/vstored/fuzz/fuzz_msg.c \
+    $(VSTORED_CORE_SRCS) $(wildcard dom0-tools/vstored/*.h)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ dom0-tools/vstored/fuzz/fuzz_msg.c \
+	    $(VSTORED_CORE_SRCS)

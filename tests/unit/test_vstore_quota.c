@@ -198,3 +198,17 @@ Test(quota, backpressure_on_unread_replies)
     cr_assert_eq(replies * sizeof(msg), total);
     cr_assert(conn_wants_input(c0));
 }
+
+/* Node counts reach every real domid, the highest included. */
+Test(quota, counts_for_high_domids)
+{
+    char perms[32];
+
+    setup_lim(NULL);
+    cr_assert_eq(t_write(c0, 0, "/hi", "v"), 0);
+    snprintf(perms, sizeof(perms), "n%u", VS_DOMID_MAX - 1);
+    cr_assert_eq(t_set_perms(c0, 0, "/hi", perms), 0);
+    cr_assert_eq(domain_nodes(st, VS_DOMID_MAX - 1), 1);
+    cr_assert_eq(t_rm(c0, 0, "/hi"), 0);
+    cr_assert_eq(domain_nodes(st, VS_DOMID_MAX - 1), 0);
+}
