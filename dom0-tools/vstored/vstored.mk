@@ -45,3 +45,6 @@ $(BUILD)/fuzz/fuzz_vstore_msg: dom0-tools/vstored/fuzz/fuzz_msg.c \
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ dom0-tools/vstored/fuzz/fuzz_msg.c \
 	    $(VSTORED_CORE_SRCS)
+
+# The benchmark's fragment (bench/vstored.mk is ours; bench/bench.mk is not).
+include bench/vstored.mk
