@@ -22,17 +22,6 @@
 
 static const unsigned int mm_shift[5] = {0, 12, 21, 30, 39};
 
-static uint32_t mm_rights(uint64_t pte)
-{
-    uint32_t prot = STUB_PROT_READ;
-
-    if (pte & _PAGE_RW)
-        prot |= STUB_PROT_WRITE;
-    if (!(pte & _PAGE_NX))
-        prot |= STUB_PROT_EXEC;
-    return prot;
-}
-
 void mm_ops_reset(struct vcpu *v)
 {
     v->nr_ops = 0;
@@ -117,11 +106,11 @@ static void mm_tree_walk(struct vcpu *v, uint64_t slot, unsigned int level,
         if (!frames_slot(d, (pte & PTE_ADDR_MASK) >> PAGE_SHIFT, &child))
             continue; /* validated tables name only d's frames */
         if (level > 1)
-            mm_tree_walk(v, child, level - 1, va, prot & mm_rights(pte), add,
+            mm_tree_walk(v, child, level - 1, va, prot & pt_rights(pte), add,
                          emit);
         else if (add && emit)
             mm_queue(v, STUB_OP_MAP, va, PAGE_SIZE, child * PAGE_SIZE,
-                     prot & mm_rights(pte));
+                     prot & pt_rights(pte));
     }
 }
 
@@ -138,7 +127,7 @@ void mm_tree_entry_changed(struct vcpu *v, uint64_t slot, unsigned int idx,
     unsigned int level = mm_level_of(f);
     gva_t va = f->va_base + ((gva_t)idx << mm_shift[level]);
     uint64_t span = 1ull << mm_shift[level], child;
-    uint32_t prot = f->tree_prot & mm_rights(val);
+    uint32_t prot = f->tree_prot & pt_rights(val);
 
     if (f->tree_links == 0)
         return; /* not part of what the vCPU sees */

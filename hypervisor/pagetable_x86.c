@@ -26,7 +26,8 @@ static int pt_read(struct domain *d, mfn_t mfn, unsigned int idx, uint64_t *val)
     return 0;
 }
 
-static uint32_t pt_prot_of(uint64_t pte)
+/* pt_rights - the STUB_PROT_* rights one entry grants (RW, NX). */
+uint32_t pt_rights(uint64_t pte)
 {
     uint32_t prot = STUB_PROT_READ;
 
@@ -63,7 +64,7 @@ int pt_lookup(struct domain *d, mfn_t l4, gva_t va, uint64_t *slot,
         /* PV guests may not use superpages (XEN-ABI-FACTS §8.4). */
         if (level < 3 && (pte & _PAGE_PSE))
             return -EFAULT;
-        rights &= pt_prot_of(pte);
+        rights &= pt_rights(pte);
         mfn = (pte & PTE_ADDR_MASK) >> PAGE_SHIFT;
     }
     if (mfn < d->mfn_base || mfn - d->mfn_base >= d->nr_slots)
@@ -133,11 +134,11 @@ static int pt_walk(struct domain *d, struct pt_run *r, mfn_t mfn,
         if (next < d->mfn_base || next - d->mfn_base >= d->nr_slots)
             return -EFAULT;
         if (level == 3) {
-            if (pt_run_add(r, va, next - d->mfn_base, rights & pt_prot_of(pte)))
+            if (pt_run_add(r, va, next - d->mfn_base, rights & pt_rights(pte)))
                 return -EIO;
             continue;
         }
-        rc = pt_walk(d, r, next, level + 1, va, rights & pt_prot_of(pte));
+        rc = pt_walk(d, r, next, level + 1, va, rights & pt_rights(pte));
         if (rc)
             return rc;
     }

@@ -228,6 +228,7 @@ int pt_for_each_mapping(struct domain *d, mfn_t l4,
                         int (*fn)(void *arg, gva_t va, uint64_t slot,
                                   uint64_t len, uint32_t prot),
                         void *arg);
+uint32_t pt_rights(uint64_t pte);
 int pt_lookup(struct domain *d, mfn_t l4, gva_t va, uint64_t *slot,
               uint32_t *prot);
 

@@ -4,6 +4,9 @@
 
 #include <xen/elfnote.h>
 
+#include <criterion/criterion.h>
+
+#include "../../hypervisor/veneerd.h"
 #include "elf_fixture.h"
 
 /* Append one Xen note with an 8-byte (or string) descriptor. */
@@ -72,4 +75,21 @@ void fixture_make(struct fixture *f, uint64_t base)
     /* Code: the page starts with a recognisable pattern. */
     memset(f->bytes + FIX_CODE_OFF, 0x90, 0x1000);
     memcpy(f->bytes + FIX_CODE_OFF + 0x100, "VENEER-FIXTURE", 14);
+}
+
+struct domain *fixture_domain(struct fixture *f, uint64_t base, uint64_t pages,
+                              const char *cmdline)
+{
+    struct elf_image img;
+    struct domain *d;
+    char err[256];
+
+    fixture_make(f, base);
+    cr_assert_eq(elf_parse(&img, f->bytes, sizeof(f->bytes), err, sizeof(err)),
+                 0, "%s", err);
+    d = domain_create("fixture", pages);
+    cr_assert_not_null(d);
+    cr_assert_eq(builder_build(d, &img, cmdline, err, sizeof(err)), 0, "%s",
+                 err);
+    return d;
 }

@@ -28,4 +28,11 @@ struct fixture {
  * hypercall page base + 0x1000 (in the bss). */
 void fixture_make(struct fixture *f, uint64_t base);
 
+struct domain;
+
+/* A domain of `pages` pages built by the real builder from a fixture
+ * image linked at base (the test fails if it cannot be built). */
+struct domain *fixture_domain(struct fixture *f, uint64_t base, uint64_t pages,
+                              const char *cmdline);
+
 #endif

@@ -20,16 +20,7 @@ static struct vcpu *v;
 
 static void setup(void)
 {
-    struct elf_image img;
-    char err[256];
-
-    fixture_make(&f, BASE);
-    cr_assert_eq(elf_parse(&img, f.bytes, sizeof(f.bytes), err, sizeof(err)), 0,
-                 "%s", err);
-    d = domain_create("gmem-test", 1024); /* 4 MiB */
-    cr_assert_not_null(d);
-    cr_assert_eq(builder_build(d, &img, "console=hvc0", err, sizeof(err)), 0,
-                 "%s", err);
+    d = fixture_domain(&f, BASE, 1024, "console=hvc0");
     v = &d->vcpus[0];
 }
 

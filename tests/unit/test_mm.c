@@ -28,15 +28,7 @@ static const uint64_t PTE_RO = _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED;
 
 static void setup(void)
 {
-    struct elf_image img;
-    char err[256];
-
-    fixture_make(&f, BASE);
-    cr_assert_eq(elf_parse(&img, f.bytes, sizeof(f.bytes), err, sizeof(err)), 0,
-                 "%s", err);
-    d = domain_create("mm-test", MEM_PAGES);
-    cr_assert_not_null(d);
-    cr_assert_eq(builder_build(d, &img, "", err, sizeof(err)), 0, "%s", err);
+    d = fixture_domain(&f, BASE, MEM_PAGES, "");
     v = &d->vcpus[0];
 }
 
