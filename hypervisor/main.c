@@ -214,7 +214,7 @@ static int cmd_run(int argc, char **argv)
         return EXIT_IMAGE;
     }
     stub_path(stub, sizeof(stub));
-    rc = platform_start(d, stub);
+    rc = platform_start(d, stub, false);
     if (rc < 0) {
         domain_destroy(d);
         return EXIT_INTERNAL;

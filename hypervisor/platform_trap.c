@@ -221,12 +221,13 @@ static void *platform_serve(void *arg);
 static void *platform_notifier(void *arg);
 
 /*
- * platform_start - start domain d's process and run its guest.
+ * platform_start - start domain d's process; unless `paused`, run its
+ * guest (else platform_unpause does).
  *
  * Return values: 0; a negative errno if the process could not be started
  * (then nothing of it is left running).
  */
-int platform_start(struct domain *d, const char *stub_path)
+int platform_start(struct domain *d, const char *stub_path, bool paused)
 {
     struct stub_boot *b;
     int rc;
@@ -270,9 +271,45 @@ int platform_start(struct domain *d, const char *stub_path)
         return rc;
     }
     d->state = DOM_RUNNING;
-    __atomic_store_n(&b->state, STUB_BOOT_GO, __ATOMIC_SEQ_CST);
-    futex_wake_all(&b->state);
+    d->paused = true;
+    if (!paused)
+        platform_unpause(d);
     return 0;
+}
+
+/* Let the guest run: the first time by saying GO to the waiting stub,
+ * later by continuing the stopped process. */
+void platform_unpause(struct domain *d)
+{
+    struct stub_boot *b = boot_block(d);
+
+    if (!d->paused || d->pidfd < 0)
+        return;
+    d->paused = false;
+    if (!d->started) {
+        d->started = true;
+        __atomic_store_n(&b->state, STUB_BOOT_GO, __ATOMIC_SEQ_CST);
+        futex_wake_all(&b->state);
+        return;
+    }
+    sys_pidfd_kill(d->pidfd, SIGCONT);
+}
+
+/* Stop every thread of the domain process where it is (SIGSTOP cannot be
+ * caught or blocked); veneerd's server threads just find no requests. */
+void platform_pause(struct domain *d)
+{
+    if (d->paused || d->pidfd < 0)
+        return;
+    d->paused = true;
+    if (d->started)
+        sys_pidfd_kill(d->pidfd, SIGSTOP);
+}
+
+/* The domain process's pidfd (readable once it has exited), or -1. */
+int platform_pidfd(const struct domain *d)
+{
+    return d->pidfd;
 }
 
 /* ---- serving hypercalls ---- */
@@ -503,7 +540,9 @@ static void *platform_notifier(void *arg)
 
 /* ---- waiting, stopping, releasing ---- */
 
-static void platform_reap(struct domain *d)
+/* platform_reap - collect the exited domain process; if the domain was
+ * not already stopping, it crashed. */
+void platform_reap(struct domain *d)
 {
     siginfo_t si;
     char why[96];

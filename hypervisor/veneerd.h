@@ -177,6 +177,8 @@ struct domain {
     int mbox_fd;
     uint8_t *mbox;
     int notify_fd;
+    bool started; /* the guest was told to run */
+    bool paused;  /* not running: not started yet, or stopped */
     pthread_t notifier;
     bool notifier_started;
     struct mm_approval approvals[STUB_MAX_OPS];
@@ -285,7 +287,11 @@ void console_flush(struct domain *d);
 void crash_dump(struct domain *d, const struct stub_mailbox *req);
 
 /* platform_trap.c: the trap platform (the only file that knows the stub) */
-int platform_start(struct domain *d, const char *stub_path);
+int platform_start(struct domain *d, const char *stub_path, bool paused);
+void platform_pause(struct domain *d);
+void platform_unpause(struct domain *d);
+int platform_pidfd(const struct domain *d);
+void platform_reap(struct domain *d);
 int platform_wait(struct domain *d, int sigfd);
 void platform_stop(struct domain *d);
 void platform_release(struct domain *d);
