@@ -99,8 +99,19 @@ struct vn_ctl_create {
     uint32_t vcpus;               /* 1 today */
     uint32_t flags;               /* VN_CREATE_* */
     char cmdline[VN_CMDLINE_MAX]; /* start_info.cmd_line */
+    /* What veneerd does when the guest powers off, reboots or crashes
+     * (VN_ON_*); veneerd applies it, since it outlives any tool. */
+    uint8_t on_poweroff; /* default VN_ON_DESTROY */
+    uint8_t on_reboot;   /* default VN_ON_DESTROY: set VN_ON_RESTART */
+    uint8_t on_crash;    /* default VN_ON_DESTROY */
+    uint8_t pad[5];
 };
 #define VN_CREATE_PAUSED 0x1u /* build, but do not run, the guest */
+
+/* Actions for vn_ctl_create.on_*. */
+#define VN_ON_DESTROY  0 /* tear the domain down; it leaves the list */
+#define VN_ON_RESTART  1 /* rebuild it in place: same id, same frames */
+#define VN_ON_PRESERVE 2 /* keep it, stopped, until destroyed */
 
 /* VN_CTL_SHUTDOWN request. */
 struct vn_ctl_shutdown {
