@@ -79,8 +79,48 @@ static void mitigations(char *buf, size_t len)
         snprintf(buf, len, "none reported");
 }
 
-/* report_facts - the machine facts, printed before the benchmarks run. */
-void report_facts(void)
+/*
+ * cpustat_read - the system-wide CPU time counters now (zeros if
+ * /proc/stat cannot be read).
+ */
+void cpustat_read(struct cpustat *c)
+{
+    unsigned long long v[8] = {0};
+    FILE *f = fopen("/proc/stat", "r");
+
+    /* cpu user nice system idle iowait irq softirq steal ... */
+    if (!f || fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
+                     &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) != 8)
+        memset(v, 0, sizeof(v));
+    if (f)
+        fclose(f);
+    c->busy = v[0] + v[1] + v[2] + v[5] + v[6];
+    c->idle = v[3] + v[4];
+    c->steal = v[7];
+}
+
+/*
+ * cpustat_share - between a and b, the share (in %) of all CPU time that
+ * was idle, or with steal set, that the hypervisor below us took.
+ * Return values: the share; -1 if no time passed or nothing was read.
+ */
+double cpustat_share(const struct cpustat *a, const struct cpustat *b,
+                     int steal)
+{
+    double total = (double)(b->busy + b->idle + b->steal) -
+                   (double)(a->busy + a->idle + a->steal);
+    double part = steal ? (double)b->steal - (double)a->steal
+                        : (double)b->idle - (double)a->idle;
+
+    return total > 0 ? 100.0 * part / total : -1;
+}
+
+/*
+ * report_facts - the machine facts, printed before the benchmarks run.
+ * Parameters: idle_pct - share of all CPUs idle during the calibration
+ * sleep: how much of the host other work is using right now.
+ */
+void report_facts(double idle_pct)
 {
     char model[128], flags[8192], clock[64], load[64], mit[512];
     struct utsname u;
@@ -101,7 +141,11 @@ void report_facts(void)
            strstr(flags, " constant_tsc") ? "constant_tsc" : "TSC may drift",
            strstr(flags, " nonstop_tsc") ? " nonstop_tsc" : "", clock);
     printf("kernel: mitigated %s\n", mit);
-    printf("load:   %s\n", load);
+    /* A second CPU is part of what (b) measures: say when it is taken. */
+    printf("load:   CPUs %.0f%% idle while vnbench slept; loadavg %s%s\n",
+           idle_pct, load,
+           idle_pct >= 0 && idle_pct < 90 ? "  (busy: figures will be noisy)"
+                                          : "");
     fflush(stdout);
 }
 
@@ -224,12 +268,15 @@ static void print_hc(const char *label, const struct hcbench_result *h,
 /* The per-run diagnostics of one hypercall mode, on one line. */
 static void print_hc_tail(const char *mode, const struct hcbench_result *h)
 {
-    printf("  %-4s calls >= %u us: ", mode, HC_SLOW_NS / 1000);
+    printf("  %-4s median us:  ", mode);
+    for (unsigned int i = 0; i < h->p50.n; i++)
+        printf(" %7.2f", h->p50.ns[i] / 1e3);
+    printf("\n       >= %2u us, %%: ", HC_SLOW_NS / 1000);
     for (unsigned int i = 0; i < h->slow.n; i++)
-        printf("%s%.2f%%", i ? " / " : "", h->slow.ns[i]);
-    printf(" of calls; context switches per call: ");
+        printf(" %7.2f", h->slow.ns[i]);
+    printf("\n       switches/call:");
     for (unsigned int i = 0; i < h->csw.n; i++)
-        printf("%s%.3f", i ? " / " : "", h->csw.ns[i]);
+        printf(" %7.3f", h->csw.ns[i]);
     printf("\n");
 }
 
@@ -257,14 +304,17 @@ void report_table(const struct opts *o, const struct results *r)
     row_loop("peer: plain system call getppid()", &r->syscall, o->syscalls,
              "raw `syscall`, no filter");
 
-    printf("\ntails of (b), per run (N-call run; switches of veneerd and "
-           "its stub, minus the n=0 run):\n");
+    printf("\n(b) run by run: median call, share of calls >= %u us, and "
+           "context switches per\n    call (veneerd + stub, N-call run "
+           "minus n=0 run):\n",
+           HC_SLOW_NS / 1000);
     print_hc_tail("page", &r->page);
     print_hc_tail("raw", &r->raw);
     fmt_time(t0, sizeof(t0), runs_percentile(&r->page.wall0, 500));
     printf("checks: T(0) = %s (hcloop n=0, median); veneerd counted %llu "
            "hypercalls in the last\n        page run; TSC rate over the "
-           "whole run differs by %+.1f ppm from the calibration\n",
+           "whole run differs by %+.1f ppm from the calibration; the VM's "
+           "host stole\n        %.1f%% of CPU time during the run\n",
            t0 + strspn(t0, " "), (unsigned long long)r->page.veneerd_calls,
-           r->drift_ppm);
+           r->drift_ppm, r->steal_pct);
 }

@@ -130,8 +130,6 @@ static void trap_child(unsigned long n, struct loop_result *res)
     struct handoff *h = NULL;
     int rc;
 
-    if (sysconf(_SC_NPROCESSORS_ONLN) >= 2)
-        h = handoff_start();
     rc = trap_install();
     if (rc < 0) {
         snprintf(res[0].note, sizeof(res[0].note), "seccomp: %s",
@@ -139,6 +137,11 @@ static void trap_child(unsigned long n, struct loop_result *res)
         _exit(1);
     }
     trap_loop(n, &res[0]);
+    /* Only now: a spinning server must not take a CPU from the plain
+     * trap loop. The filter lets its thread be made (it traps one
+     * number only). */
+    if (sysconf(_SC_NPROCESSORS_ONLN) >= 2)
+        h = handoff_start();
     if (h) {
         trap_handoff = h;
         trap_loop(n, &res[1]);

@@ -76,12 +76,18 @@ struct opts {
     unsigned long hc_calls, syscalls, handoffs, traps;
 };
 
+/* All CPUs' time from the first line of /proc/stat, in clock ticks. */
+struct cpustat {
+    unsigned long long busy, idle, steal;
+};
+
 /* Everything one run measured. */
 struct results {
     struct startup_result startup;
     struct hcbench_result page, raw;
     struct loop_result syscall, handoff, trap, trap_handoff;
     double drift_ppm; /* TSC rate over the run vs the calibration */
+    double steal_pct; /* CPU time the VM's host took, over the run */
 };
 
 /* vnbench.c */
@@ -94,7 +100,10 @@ void runs_add(struct runs *r, double ns);
 uint64_t loop_bracket_overhead(void);
 
 /* report.c */
-void report_facts(void);
+void cpustat_read(struct cpustat *c);
+double cpustat_share(const struct cpustat *a, const struct cpustat *b,
+                     int steal);
+void report_facts(double idle_pct);
 void report_table(const struct opts *o, const struct results *r);
 
 /* spawn.c */
