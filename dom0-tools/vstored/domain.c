@@ -129,10 +129,85 @@ int domain_introduce(struct store *st, uint32_t domid, uint64_t gfn,
     return 0;
 }
 
+/* Drop every permission entry (beyond the owner's) naming domid, so a
+ * later domain given the same id inherits no access (Xen closes the same
+ * hole, XSA-322, with per-node generations). */
+static void domain_strip_perms(struct store *st, struct node *n, uint32_t domid)
+{
+    uint32_t keep = 1;
+
+    for (uint32_t i = 1; i < n->nperms; i++) {
+        if (n->perms[i].domid != domid)
+            n->perms[keep++] = n->perms[i];
+    }
+    if (keep != n->nperms) {
+        n->nperms = keep;
+        n->gen = ++st->gen;
+    }
+}
+
+/* Is n the top of a subtree owned by domid (its parent is not)? */
+static bool domain_owns_top(struct store *st, const struct node *n,
+                            uint32_t domid)
+{
+    const struct node *parent;
+
+    if (node_owner(n) != domid || n->hn.klen <= 1 || n->path[0] != '/')
+        return false;
+    parent = tree_lookup(st, n->path, path_parent_len(n->path, n->hn.klen));
+    return parent == NULL || node_owner(parent) != domid;
+}
+
 /*
- * domain_release: the domain is gone (or dom0 asks us to let it go).
- * Fires @releaseDomain. Its nodes stay: the toolstack removes
- * /local/domain/<domid> itself, as with Xen.
+ * What a released domain leaves: as xenstored does by default, the nodes
+ * it owns are removed with their subtrees (watches fire as for RM); with
+ * keep_orphans they pass to dom0 instead. Permission entries naming the
+ * domain are dropped everywhere.
+ */
+static void domain_forget_nodes(struct store *st, uint32_t domid)
+{
+    struct access a = {.st = st};
+    char **tops = NULL;
+    size_t ntops = 0, pos;
+
+    for (struct hnode *h = htab_first(&st->nodes, &pos); h != NULL;
+         h = htab_iter_next(&st->nodes, h, &pos)) {
+        struct node *n = container_of(h, struct node, hn);
+
+        domain_strip_perms(st, n, domid);
+        if (st->keep_orphans && node_owner(n) == domid) {
+            n->perms[0].domid = 0;
+            n->gen = ++st->gen;
+            domain_count_node(st, domid, -1);
+            domain_count_node(st, 0, 1);
+        } else if (!st->keep_orphans && domain_owns_top(st, n, domid)) {
+            char **t = realloc(tops, (ntops + 1) * sizeof(*tops));
+
+            if (t == NULL)
+                break; /* what is not removed stays owned: no harm */
+            tops = t;
+            tops[ntops] = strdup(n->path);
+            if (tops[ntops] != NULL)
+                ntops++;
+        }
+    }
+    for (size_t i = 0; i < ntops; i++) {
+        const struct node *n = tree_lookup(st, tops[i], strlen(tops[i]));
+        struct perm saved[1];
+
+        if (n != NULL) {
+            saved[0] = n->perms[0];
+            if (access_delete(&a, tops[i], strlen(tops[i])) == 0)
+                watch_fire(st, tops[i], strlen(tops[i]), true, saved, 1);
+        }
+        free(tops[i]);
+    }
+    free(tops);
+}
+
+/*
+ * domain_release: the domain is gone (or dom0 asks us to let it go). Its
+ * nodes go (domain_forget_nodes), then @releaseDomain fires.
  *
  * Return values: 0; EINVAL for a reserved domid; ENOENT if not introduced.
  */
@@ -149,6 +224,7 @@ int domain_release(struct store *st, uint32_t domid)
         st->hooks.release(st->hooks.arg, domid);
     d->introduced = false;
     domain_put(st, d);
+    domain_forget_nodes(st, domid);
     watch_fire_special(st, "@releaseDomain", domid);
     return 0;
 }

@@ -19,6 +19,7 @@ struct opts {
     const char *pid_file;
     const char *log_file;
     bool foreground;
+    bool keep_orphans;
     int verbose;
     struct limits lim;
 };
@@ -33,6 +34,8 @@ static const char usage_text[] =
     "  --log-file PATH          log here (default: stderr in the foreground,\n"
     "                           syslog when detached)\n"
     "  -v, --verbose            debug messages\n"
+    "  --keep-orphans           give a released domain's nodes to dom0\n"
+    "                           instead of removing them\n"
     "  --quota-nodes N          nodes per unprivileged domain\n"
     "  --quota-value-size N     bytes per value (at most 4096)\n"
     "  --quota-watches N        watches per connection\n"
@@ -50,6 +53,7 @@ enum {
     OPT_Q_TXNS,
     OPT_Q_TXN_NODES,
     OPT_Q_OUTPUT,
+    OPT_KEEP_ORPHANS,
 };
 
 static const struct option long_opts[] = {
@@ -58,6 +62,7 @@ static const struct option long_opts[] = {
     {"log-file", required_argument, NULL, OPT_LOG},
     {"foreground", no_argument, NULL, 'F'},
     {"verbose", no_argument, NULL, 'v'},
+    {"keep-orphans", no_argument, NULL, OPT_KEEP_ORPHANS},
     {"help", no_argument, NULL, 'h'},
     {"quota-nodes", required_argument, NULL, OPT_Q_NODES},
     {"quota-value-size", required_argument, NULL, OPT_Q_VALUE},
@@ -100,6 +105,9 @@ static void opts_parse(int argc, char **argv, struct opts *o)
             break;
         case 'v':
             o->verbose++;
+            break;
+        case OPT_KEEP_ORPHANS:
+            o->keep_orphans = true;
             break;
         case OPT_Q_NODES:
             o->lim.nodes = opt_number("--quota-nodes", optarg, 1u << 30);
@@ -259,6 +267,7 @@ int main(int argc, char **argv)
     st = store_create(&o.lim);
     if (st == NULL)
         fatalx("out of memory creating the store");
+    st->keep_orphans = o.keep_orphans;
     rc = loop_init(&loop);
     if (rc == 0)
         rc = sig_setup(&loop, &sig);

@@ -161,6 +161,7 @@ struct store {
      * use: a store is cheap to create (tests and the fuzzer make many). */
     struct domain **dom_pages[DOM_NPAGES];
     struct limits lim;
+    bool keep_orphans; /* released domains' nodes pass to dom0 */
     struct store_hooks hooks;
     uint64_t nwatch_events; /* statistics */
 };

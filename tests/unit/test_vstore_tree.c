@@ -251,3 +251,45 @@ Test(tree, domain_requests)
     cr_assert_eq(t_domid_op(c0, XS_INTRODUCE, "0,1,1", &r), EINVAL);
     cr_assert_eq(t_domid_op(c0, XS_GET_DOMAIN_PATH, "x", &r), EINVAL);
 }
+
+/* Released: the domain's nodes go (with watches firing as for RM), and
+ * no permission entry names it any more, so a new domain reusing the id
+ * inherits nothing. */
+Test(tree, release_removes_what_the_domain_owned)
+{
+    struct conn *w = t_conn(st, 0);
+    char p[64], ev[2 * PATH_BUF];
+    struct treply r;
+
+    cr_assert_eq(t_mkdir(c0, 0, "/local/domain/7/device"), 0);
+    cr_assert_eq(t_set_perms(c0, 0, "/local/domain/7", "n7"), 0);
+    cr_assert_eq(t_write(c0, 0, "/local/domain/7/name", "vm"), 0);
+    cr_assert_eq(t_write(c0, 0, "/shared", "v"), 0);
+    cr_assert_eq(t_set_perms(c0, 0, "/shared", "n0,r7,b8"), 0);
+    cr_assert_eq(domain_nodes(st, 7), 2);
+    cr_assert_eq(t_domid_op(c0, XS_INTRODUCE, "7,1,1", &r), 0);
+    cr_assert_eq(t_watch(w, "/local/domain", "w"), 0);
+    cr_assert(t_event(w, ev));
+    cr_assert_eq(t_domid_op(c0, XS_RELEASE, "7", &r), 0);
+    cr_assert_eq(t_read(c0, 0, "/local/domain/7", NULL), ENOENT);
+    cr_assert_eq(domain_nodes(st, 7), 0);
+    cr_assert(t_event(w, ev));
+    cr_assert_str_eq(ev, "/local/domain/7 w");
+    cr_assert_eq(t_get_perms(c0, 0, "/shared", p), 0);
+    cr_assert_str_eq(p, "n0,b8");
+}
+
+Test(tree, release_with_keep_orphans_gives_nodes_to_dom0)
+{
+    struct treply r;
+    char p[64];
+
+    st->keep_orphans = true;
+    cr_assert_eq(t_mkdir(c0, 0, "/local/domain/7/device"), 0);
+    cr_assert_eq(t_set_perms(c0, 0, "/local/domain/7/device", "r7"), 0);
+    cr_assert_eq(t_domid_op(c0, XS_INTRODUCE, "7,1,1", &r), 0);
+    cr_assert_eq(t_domid_op(c0, XS_RELEASE, "7", &r), 0);
+    cr_assert_eq(t_get_perms(c0, 0, "/local/domain/7/device", p), 0);
+    cr_assert_str_eq(p, "r0");
+    cr_assert_eq(domain_nodes(st, 7), 0);
+}
