@@ -123,6 +123,7 @@ static int platform_write_boot(struct domain *d)
     b->entry_rip = d->entry;
     b->entry_rsp = d->stack_top;
     b->entry_rsi = d->start_info_va;
+    b->parent = getpid();
     rc = pt_for_each_mapping(d, d->vcpus[0].cr3, boot_add_map, &mb);
     if (rc < 0) {
         log_warnx("%s: dom%u: cannot describe the bootstrap mappings (%d)",
@@ -176,9 +177,9 @@ static int platform_spawn(struct domain *d, const char *stub_path)
 }
 
 static const char *const stub_steps[] = {
-    "?",         "unmap",        "map mailbox", "boot block", "map RAM",
-    "close fds", "signals",      "limits",      "namespaces", "capabilities",
-    "ids",       "no_new_privs", "seccomp",
+    "?",         "unmap",        "map mailbox",  "boot block", "map RAM",
+    "close fds", "signals",      "limits",       "namespaces", "capabilities",
+    "ids",       "parent death", "no_new_privs", "seccomp",
 };
 
 /* Wait until the stub reports LOCKED (or fails, dies, or times out). */

@@ -17,7 +17,7 @@
 #include <veneer/platform.h>
 
 /* Bump on any change below; the stub refuses a boot block of another. */
-#define STUB_ABI_VERSION 1u
+#define STUB_ABI_VERSION 2u
 
 #define STUB_PAGE_SIZE 4096u
 
@@ -45,6 +45,15 @@
 /* Per-vCPU signal stacks live in the stub's data area. */
 #define STUB_SIGSTACK_SIZE 0x10000u
 
+/*
+ * The kick signal (SIGUSR1): veneerd sends it to a vCPU's thread when an
+ * event becomes deliverable while the guest runs; the stub answers with a
+ * STUB_REQ_KICK carrying the registers. Every stub handler blocks it, so a
+ * kick never interrupts a request in flight: it waits for the handler to
+ * return and then interrupts the guest.
+ */
+#define STUB_SIG_KICK 10
+
 /* Guest registers as the stub saw them at a trap, and as it resumes them. */
 struct stub_regs {
     uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
@@ -61,13 +70,21 @@ enum stub_req_kind {
     STUB_REQ_BADCALL = 3,    /* a system call from a refused entry (int 0x80) */
     STUB_REQ_MORE_OPS = 4,   /* ops done; send the next chunk of them */
     STUB_REQ_OPS_FAILED = 5, /* mapping op `op_failed` failed: op_errno */
+    STUB_REQ_KICK = 6,       /* the kick signal interrupted the guest */
 };
 
 /* What veneerd wants done (mailbox.action). */
 enum stub_action {
-    STUB_ACT_RETURN = 1, /* set the guest's rax to ret, resume */
-    STUB_ACT_HALT = 2,   /* the domain is stopping: wait to be killed */
+    STUB_ACT_RETURN = 1,   /* set the guest's rax to ret, resume */
+    STUB_ACT_HALT = 2,     /* the domain is stopping: wait to be killed */
+    STUB_ACT_RESUME = 3,   /* resume the guest exactly as it was */
+    STUB_ACT_SET_REGS = 4, /* load `out` (and out_flags' bases), resume */
 };
+
+/* mailbox.out_flags with STUB_ACT_SET_REGS: segment bases to load too
+ * (wrfsbase/wrgsbase; veneerd checked that they are canonical). */
+#define STUB_OUT_FS_BASE 0x1u
+#define STUB_OUT_GS_BASE 0x2u
 
 /*
  * Hand-off: the poster fills the body, then increments its sequence word
@@ -94,11 +111,15 @@ struct stub_mailbox {
     uint32_t op_failed; /* STUB_REQ_OPS_FAILED: index of the op */
     int32_t op_errno;   /* STUB_REQ_OPS_FAILED: its -errno */
     /* Response (veneerd writes). */
-    uint32_t action;   /* enum stub_action */
-    uint32_t nr_ops;   /* mapping ops to run first, in the op area */
-    int64_t ret;       /* STUB_ACT_RETURN: the guest's new rax */
-    uint32_t ops_more; /* 1: more ops follow (ask with STUB_REQ_MORE_OPS) */
-    uint32_t pad;
+    uint32_t action;    /* enum stub_action */
+    uint32_t nr_ops;    /* mapping ops to run first, in the op area */
+    int64_t ret;        /* STUB_ACT_RETURN: the guest's new rax */
+    uint32_t ops_more;  /* 1: more ops follow (ask with STUB_REQ_MORE_OPS) */
+    uint32_t out_flags; /* STUB_ACT_SET_REGS: STUB_OUT_* */
+    /* STUB_ACT_SET_REGS: the guest's whole new register state (a bounce
+     * frame's entry, an iret's return); rflags is sanitised by the host
+     * kernel's sigreturn, cs and ss are never changed. */
+    struct stub_regs out;
 };
 
 /*
@@ -162,7 +183,9 @@ struct stub_boot {
     int32_t error_errno; /* stub: with which errno */
     uint32_t nr_maps;
     uint64_t entry_rip, entry_rsp, entry_rsi; /* guest entry state */
-    uint64_t reserved[24];
+    int32_t parent; /* veneerd's pid: the stub dies with it */
+    uint32_t pad;
+    uint64_t reserved[23];
     struct stub_map maps[STUB_BOOT_MAX_MAPS];
 };
 

@@ -11,6 +11,7 @@
 #include <linux/prctl.h>
 #include <linux/resource.h>
 #include <linux/sched.h>
+#include <linux/signal.h>
 
 #include "stub.h"
 
@@ -39,6 +40,7 @@ enum stub_step {
     STEP_NAMESPACES,
     STEP_CAPS,
     STEP_IDS,
+    STEP_PARENT,
     STEP_NO_NEW_PRIVS,
     STEP_SECCOMP,
 };
@@ -227,6 +229,13 @@ void stub_main(void)
     rc = stub_set_ids(b);
     if (rc < 0)
         stub_fail(b, STEP_IDS, rc);
+    /* Die with veneerd, even if it is killed outright. Set after the id
+     * change, which would clear it; then check veneerd did not go first. */
+    rc = stub_syscall(__NR_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0, 0);
+    if (rc == 0 && stub_syscall(__NR_getppid, 0, 0, 0, 0, 0, 0) != b->parent)
+        rc = -3; /* ESRCH */
+    if (rc < 0)
+        stub_fail(b, STEP_PARENT, rc);
     rc = stub_clear_caps();
     if (rc < 0)
         stub_fail(b, STEP_CAPS, rc);

@@ -67,4 +67,24 @@ rc=$?
 sleep 0.1
 kill -0 $dp 2>/dev/null && fail "domain process $dp outlived veneerd"
 vp=""
+
+# 5. Even SIGKILL of veneerd takes the domain down (parent-death signal).
+"$VENEERD" run "$GUESTS/idle.elf" --memory 16 >"$out" 2>&1 &
+vp=$!
+for _ in $(seq 100); do
+    grep -q "idle: ready" "$out" && break
+    sleep 0.05
+done
+dp=$(pgrep -P $vp)
+[ -n "$dp" ] || fail "no domain process under veneerd $vp"
+kill -KILL $vp
+wait $vp 2>/dev/null
+vp=""
+for _ in $(seq 40); do
+    state=$(awk '/^State:/ {print $2}' /proc/$dp/status 2>/dev/null)
+    [ -z "$state" ] || [ "$state" = Z ] && break
+    sleep 0.05
+done
+[ -z "$state" ] || [ "$state" = Z ] ||
+    fail "domain process $dp survived SIGKILL of veneerd (state $state)"
 echo "PASS"
