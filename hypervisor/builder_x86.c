@@ -165,6 +165,10 @@ static void build_start_info(struct domain *d, const struct layout *l,
     si->store_evtchn = 0;
     si->console.domU.mfn = frames_mfn(d, (l->console - l->v_start) / PAGE_SIZE);
     si->console.domU.evtchn = 0;
+    d->store_mfn = si->store_mfn;
+    d->console_mfn = si->console.domU.mfn;
+    d->store_evtchn = si->store_evtchn;
+    d->console_evtchn = si->console.domU.evtchn;
     si->pt_base = l->pt;
     si->nr_pt_frames = l->nr_pt;
     si->mfn_list = l->p2m;

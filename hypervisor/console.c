@@ -1,22 +1,48 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The hypervisor console a guest writes with console_io: kept to printable
- * characters, as Xen does for a domU, and written out a line at a time.
+ * characters, as Xen does for a domU, and written out a line at a time to
+ * the domain's sink (stdout under `veneerd run`, a log file under the
+ * daemon) and to every attached console client.
  */
+#include <errno.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "veneerd.h"
 
-static void console_emit(struct domain *d)
+/* Write all of buf to fd; false if fd is gone or would block. */
+static bool console_put(int fd, const char *buf, size_t len, int flags)
 {
     size_t off = 0;
 
-    while (off < d->con_len) {
-        ssize_t n = write(d->con_fd, d->con_line + off, d->con_len - off);
+    while (off < len) {
+        ssize_t n = flags ? send(fd, buf + off, len - off, flags)
+                          : write(fd, buf + off, len - off);
+        if (n < 0 && errno == EINTR)
+            continue;
         if (n <= 0)
-            break; /* a closed stdout loses console output, nothing else */
+            return false;
         off += (size_t)n;
     }
+    return true;
+}
+
+static void console_emit(struct domain *d)
+{
+    if (d->con_fd >= 0)
+        console_put(d->con_fd, d->con_line, d->con_len, 0);
+    pthread_mutex_lock(&d->con_lock);
+    for (unsigned int i = 0; i < CONSOLE_MAX_CLIENTS; i++) {
+        int fd = d->con_clients[i];
+        /* A client that cannot keep up is detached, never waited for. */
+        if (fd >= 0 && !console_put(fd, d->con_line, d->con_len,
+                                    MSG_DONTWAIT | MSG_NOSIGNAL)) {
+            close(fd);
+            d->con_clients[i] = -1;
+        }
+    }
+    pthread_mutex_unlock(&d->con_lock);
     d->con_len = 0;
 }
 
@@ -41,4 +67,36 @@ void console_write(struct domain *d, const char *buf, size_t len)
         if (c == '\n' || d->con_len == CONSOLE_LINE_MAX - 1)
             console_emit(d);
     }
+}
+
+/*
+ * console_attach - send the domain's console output to fd (a stream
+ * socket) too, from now on. The console takes fd over.
+ * Return values: 0; -EBUSY when CONSOLE_MAX_CLIENTS are attached.
+ */
+int console_attach(struct domain *d, int fd)
+{
+    int rc = -EBUSY;
+
+    pthread_mutex_lock(&d->con_lock);
+    for (unsigned int i = 0; i < CONSOLE_MAX_CLIENTS && rc < 0; i++) {
+        if (d->con_clients[i] < 0) {
+            d->con_clients[i] = fd;
+            rc = 0;
+        }
+    }
+    pthread_mutex_unlock(&d->con_lock);
+    return rc;
+}
+
+/* Detach every client (the domain is going away). */
+void console_detach_all(struct domain *d)
+{
+    pthread_mutex_lock(&d->con_lock);
+    for (unsigned int i = 0; i < CONSOLE_MAX_CLIENTS; i++) {
+        if (d->con_clients[i] >= 0)
+            close(d->con_clients[i]);
+        d->con_clients[i] = -1;
+    }
+    pthread_mutex_unlock(&d->con_lock);
 }

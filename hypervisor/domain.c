@@ -120,6 +120,9 @@ struct domain *domain_create(const char *name, uint64_t mem_pages)
     d->state = DOM_BUILDING;
     d->nr_vcpus = 1;
     pthread_mutex_init(&d->lock, NULL);
+    pthread_mutex_init(&d->con_lock, NULL);
+    for (unsigned int i = 0; i < CONSOLE_MAX_CLIENTS; i++)
+        d->con_clients[i] = -1;
     pthread_mutex_init(&d->mm_lock, NULL);
     pthread_mutex_init(&d->approvals_lock, NULL);
     for (unsigned int i = 0; i < STUB_MAX_VCPUS; i++) {
@@ -139,6 +142,41 @@ struct domain *domain_create(const char *name, uint64_t mem_pages)
     return d;
 }
 
+/*
+ * domain_reset - make a stopped domain fresh again for a restart in place:
+ * same id, same machine frames (so the store and console pages keep their
+ * MFNs), all memory zeroed, no process.
+ * Return values: 0; -errno if the RAM could not be reset.
+ */
+int domain_reset(struct domain *d)
+{
+    uint64_t bytes = d->nr_slots * PAGE_SIZE;
+
+    platform_release(d);
+    console_flush(d);
+    /* Dropping and re-extending the memfd frees and zeroes every page;
+     * veneerd's own mapping stays valid. */
+    if (ftruncate(d->ram_fd, 0) < 0 || ftruncate(d->ram_fd, (off_t)bytes) < 0)
+        return -errno;
+    for (uint64_t s = 0; s < d->nr_slots; s++)
+        d->frames[s] = (struct frame){.pfn = INVALID_PFN};
+    d->nr_pages = d->max_pages = d->nr_slots - 1;
+    d->state = DOM_BUILDING;
+    d->shutdown_reason = 0;
+    d->vm_assist = 0;
+    d->started = d->paused = false;
+    d->realise_full = d->realise_walking = d->realise_overflow = false;
+    for (unsigned int i = 0; i < STUB_MAX_VCPUS; i++) {
+        struct vcpu *v = &d->vcpus[i];
+        v->cr3 = 0;
+        v->last_req = 0;
+        v->nr_hypercalls = 0;
+        v->stop = 0;
+        mm_ops_reset(v);
+    }
+    return 0;
+}
+
 /* Release everything the domain holds; its process must be gone. */
 void domain_destroy(struct domain *d)
 {
@@ -146,6 +184,7 @@ void domain_destroy(struct domain *d)
         return;
     platform_release(d);
     console_flush(d);
+    console_detach_all(d);
     frames_release(d);
     if (d->ram)
         munmap(d->ram, d->nr_slots ? d->nr_slots * PAGE_SIZE
@@ -154,6 +193,7 @@ void domain_destroy(struct domain *d)
         close(d->ram_fd);
     domain_unregister(d);
     pthread_mutex_destroy(&d->lock);
+    pthread_mutex_destroy(&d->con_lock);
     pthread_mutex_destroy(&d->mm_lock);
     pthread_mutex_destroy(&d->approvals_lock);
     for (unsigned int i = 0; i < STUB_MAX_VCPUS; i++)

@@ -8,7 +8,8 @@ VENEERD_SRCS := hypervisor/main.c hypervisor/log.c hypervisor/elf_load.c \
     hypervisor/hc_console.c hypervisor/hc_sched.c hypervisor/hc_memory.c \
     hypervisor/hc_vm_assist.c hypervisor/console.c hypervisor/crash_dump.c \
     hypervisor/platform_trap.c hypervisor/mm_pv.c hypervisor/mm_realise.c \
-    hypervisor/hc_mmu.c hypervisor/mm_balloon.c
+    hypervisor/hc_mmu.c hypervisor/mm_balloon.c hypervisor/daemon.c \
+    hypervisor/control.c
 
 # The hypervisor core without main() and the platform, for unit tests.
 VENEERD_CORE_SRCS := $(filter-out hypervisor/main.c,$(VENEERD_SRCS))

@@ -20,7 +20,7 @@
 
 #include <xen/sched.h>
 
-#include "veneerd.h"
+#include "daemon.h"
 
 /* Exit statuses of `veneerd run` (docs/cli.md). */
 #define EXIT_CRASH       1   /* the guest crashed, or its process died */
@@ -237,6 +237,11 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "run") == 0)
         return cmd_run(argc - 1, argv + 1);
+    if (strcmp(argv[1], "daemon") == 0) {
+        char stub[PATH_MAX];
+        stub_path(stub, sizeof(stub));
+        return daemon_main(argc - 1, argv + 1, stub);
+    }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         usage(stdout);
         return 0;

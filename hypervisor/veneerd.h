@@ -162,6 +162,8 @@ struct domain {
     gva_t stack_top;
     gva_t virt_end;
     gva_t entry;
+    mfn_t store_mfn, console_mfn;          /* the ring pages */
+    uint32_t store_evtchn, console_evtchn; /* their ports, 0 if none */
 
     unsigned int nr_vcpus;
     struct vcpu vcpus[STUB_MAX_VCPUS];
@@ -169,7 +171,9 @@ struct domain {
     /* Console line buffer for console_io writes. */
     char con_line[CONSOLE_LINE_MAX];
     size_t con_len;
-    int con_fd;
+    int con_fd;                           /* the sink, or -1 */
+    int con_clients[CONSOLE_MAX_CLIENTS]; /* attached consoles, or -1 */
+    pthread_mutex_t con_lock;             /* guards con_clients */
 
     /* platform_trap.c */
     pid_t pid;
@@ -211,6 +215,7 @@ static inline bool frames_slot(const struct domain *d, mfn_t mfn,
 /* domain.c */
 struct domain *domain_create(const char *name, uint64_t mem_pages);
 void domain_destroy(struct domain *d);
+int domain_reset(struct domain *d);
 struct domain *domain_by_id(domid_t id);
 void domain_shutdown(struct domain *d, unsigned int reason);
 void domain_crash(struct domain *d, const char *why);
@@ -282,6 +287,8 @@ int64_t hc_mmuext_op(struct vcpu *v, const uint64_t a[5]);
 /* console.c */
 void console_write(struct domain *d, const char *buf, size_t len);
 void console_flush(struct domain *d);
+int console_attach(struct domain *d, int fd);
+void console_detach_all(struct domain *d);
 
 /* crash_dump.c */
 void crash_dump(struct domain *d, const struct stub_mailbox *req);

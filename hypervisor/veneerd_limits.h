@@ -17,6 +17,9 @@
 /* Console: bytes held for a line before it is forced out. [POLICY] */
 #define CONSOLE_LINE_MAX 256
 
+/* Console clients attached to one domain at once. [POLICY] */
+#define CONSOLE_MAX_CLIENTS 4
+
 /* Largest single console_io write (Xen's count is 32 bits). ABI-visible */
 #define CONSOLE_IO_MAX 0xffffffffull
 
@@ -34,6 +37,10 @@
 /* Host-mapping ops one hypercall may queue before veneerd gives up on
  * the incremental view and realises the whole tree again. [POLICY] */
 #define VN_MAX_PENDING_OPS 65536
+
+/* Restarts (on_reboot/on_crash = restart) of one domain before veneerd
+ * gives up on it: a guest that crashes at boot must not loop. [POLICY] */
+#define VN_MAX_RESTARTS 100
 
 /* Seconds veneerd waits for a stub to finish start-up. [POLICY] */
 #define VN_STUB_START_TIMEOUT_S 10

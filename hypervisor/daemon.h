@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The daemon's own declarations, shared by daemon.c (the event loop and
+ * domain lifecycle policy) and control.c (the control protocol). Beside
+ * veneerd.h, which everything else needs.
+ */
+#ifndef VENEER_DAEMON_H
+#define VENEER_DAEMON_H
+
+#include <veneer/control.h>
+
+#include "veneerd.h"
+
+/* A domain the daemon runs, with what it needs to restart it. */
+struct managed {
+    struct domain *d;
+    uint8_t *image; /* the kernel file, kept for restarts */
+    size_t image_size;
+    uint8_t on_poweroff, on_reboot, on_crash; /* VN_ON_* */
+    uint32_t restarts;
+    bool registered; /* its pidfd is in the event loop (as `watch`) */
+    bool dead;       /* destroyed; freed after the current loop batch */
+    void *watch;
+};
+
+/* daemon.c */
+struct managed *daemon_find(const struct vn_ctl_dom *who);
+struct managed *daemon_find_name(const char *name);
+unsigned int daemon_list(struct managed **out, unsigned int max);
+int daemon_create(const struct vn_ctl_create *c, int image_fd, bool paused,
+                  struct managed **out, char *err, size_t errlen);
+void daemon_destroy(struct managed *m);
+void daemon_dominfo(const struct managed *m, struct vn_dominfo *info);
+
+int daemon_main(int argc, char **argv, const char *stub);
+
+/* control.c */
+void control_serve(int fd);
+
+#endif /* VENEER_DAEMON_H */
