@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include <xen/arch-x86/page.h>
@@ -256,6 +257,10 @@ int builder_build(struct domain *d, const struct elf_image *img,
         d->frames[pfn].flags = FRAME_ALLOCATED;
         d->frames[pfn].pfn = pfn;
     }
+    /* The builder writes every page up to the stack: allocate them in one
+     * call rather than one page fault each (~30 us apiece here). */
+    madvise(domain_slot_ptr(d, 0), l.stack + PAGE_SIZE - l.v_start,
+            MADV_POPULATE_WRITE);
     build_copy_image(d, &l, img);
     build_pagetables(d, &l);
     build_start_info(d, &l, d->nr_pages, cmdline);
