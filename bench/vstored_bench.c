@@ -8,7 +8,10 @@
 //   watch-fire latency (a write on one connection until the event
 //   arrives on another), against the echo round trip.
 //
-// usage: vstored_bench --vstored PATH [--seconds S] [--rounds N]
+// usage: vstored_bench --vstored PATH [--peer NAME=SOCKET]... [--seconds S]
+//        [--rounds N]
+// A peer is another store already listening (bench/vstored_vs_xenstored.sh
+// starts Debian's xenstored for that).
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -284,7 +287,13 @@ static void stop(pid_t pid)
     }
 }
 
-struct figures {
+#define MAX_TARGETS 4
+
+/* A server under test and its figures. */
+struct target {
+    const char *name;
+    const char *sock;
+    bool echo;        /* no store semantics: watch latency is its round trip */
     double ops[3][2]; /* work x {1, 8 clients} */
     unsigned long retries;
     double lat_med, lat_p99;
@@ -297,71 +306,135 @@ static double median_of(double *v, int n)
 }
 
 /*
- * Every figure is taken rounds times, alternating vstored and echo so
- * that both see the same machine (others may be busy on it), and the
- * median is kept.
+ * Every figure is taken rounds times, cycling through the targets so that
+ * all see the same machine (others may be busy on it), and the median is
+ * kept.
  */
-static int measure(const char *vsock, const char *esock, double secs,
-                   int rounds, struct figures *v, struct figures *e)
+static int measure(struct target *t, int nt, double secs, int rounds)
 {
     static const int nclients[2] = {1, MAX_CLIENTS};
-    double a[16], b[16], am[16], ap[16], bm[16], bp[16];
+    double s[MAX_TARGETS][16], m[MAX_TARGETS][16], p[MAX_TARGETS][16];
 
     for (int w = W_READ; w <= W_TXN; w++) {
         for (int c = 0; c < 2; c++) {
             for (int r = 0; r < rounds; r++) {
-                a[r] = run_workers(vsock, (enum work)w, nclients[c], secs,
-                                   &v->retries);
-                b[r] =
-                    run_workers(esock, (enum work)w, nclients[c], secs, NULL);
-                if (a[r] < 0 || b[r] < 0)
-                    return -1;
+                for (int i = 0; i < nt; i++) {
+                    s[i][r] = run_workers(t[i].sock, (enum work)w, nclients[c],
+                                          secs, &t[i].retries);
+                    if (s[i][r] < 0) {
+                        fprintf(stderr, "vstored_bench: %s failed\n",
+                                t[i].name);
+                        return -1;
+                    }
+                }
             }
-            v->ops[w][c] = median_of(a, rounds);
-            e->ops[w][c] = median_of(b, rounds);
+            for (int i = 0; i < nt; i++)
+                t[i].ops[w][c] = median_of(s[i], rounds);
         }
     }
     for (int r = 0; r < rounds; r++) {
-        if (watch_latency(vsock, false, &am[r], &ap[r]) != 0 ||
-            watch_latency(esock, true, &bm[r], &bp[r]) != 0)
-            return -1;
+        for (int i = 0; i < nt; i++) {
+            if (watch_latency(t[i].sock, t[i].echo, &m[i][r], &p[i][r])) {
+                fprintf(stderr, "vstored_bench: %s: watch failed\n", t[i].name);
+                return -1;
+            }
+        }
     }
-    v->lat_med = median_of(am, rounds);
-    v->lat_p99 = median_of(ap, rounds);
-    e->lat_med = median_of(bm, rounds);
-    e->lat_p99 = median_of(bp, rounds);
+    for (int i = 0; i < nt; i++) {
+        t[i].lat_med = median_of(m[i], rounds);
+        t[i].lat_p99 = median_of(p[i], rounds);
+    }
     return 0;
 }
 
-static void row(const char *what, const char *unit, double v, double e)
+/* One table row: the figure for each target, then vstored / echo. */
+static void row(const struct target *t, int nt, const char *what,
+                const char *unit, int w, int c)
 {
-    printf("  %-36s %-6s %12.0f %12.0f %8.2f\n", what, unit, v, e,
-           e > 0 ? v / e : 0.0);
+    double v = t[0].ops[w][c], e = t[nt - 1].ops[w][c];
+
+    printf("  %-32s %-5s", what, unit);
+    for (int i = 0; i < nt; i++)
+        printf(" %11.0f", t[i].ops[w][c]);
+    printf(" %8.2f\n", e > 0 ? v / e : 0.0);
 }
+
+static void row_lat(const struct target *t, int nt, const char *what, bool p99)
+{
+    double v = p99 ? t[0].lat_p99 : t[0].lat_med;
+    double e = p99 ? t[nt - 1].lat_p99 : t[nt - 1].lat_med;
+
+    printf("  %-32s %-5s", what, "us");
+    for (int i = 0; i < nt; i++)
+        printf(" %11.1f", p99 ? t[i].lat_p99 : t[i].lat_med);
+    printf(" %8.2f\n", e > 0 ? v / e : 0.0);
+}
+
+static void report(const struct target *t, int nt, double secs, int rounds,
+                   const char *load)
+{
+    printf("== stores over a unix socket, with an echo server on the same "
+           "socket type\n   (median of %d interleaved runs of %.1f s; "
+           "load average at start %s)\n",
+           rounds, secs, load);
+    printf("  %-32s %-5s", "", "");
+    for (int i = 0; i < nt; i++)
+        printf(" %11s", t[i].name);
+    printf(" %8s\n", "vs/echo");
+    row(t, nt, "READ, 1 client", "ops/s", W_READ, 0);
+    row(t, nt, "READ, 8 clients", "ops/s", W_READ, 1);
+    row(t, nt, "WRITE, 1 client", "ops/s", W_WRITE, 0);
+    row(t, nt, "WRITE, 8 clients", "ops/s", W_WRITE, 1);
+    row(t, nt, "txn (start, 8 writes, commit)", "txn/s", W_TXN, 0);
+    row(t, nt, "txn, 8 clients", "txn/s", W_TXN, 1);
+    row_lat(t, nt, "watch fire latency, median", false);
+    row_lat(t, nt, "watch fire latency, p99", true);
+    printf("  (echo: the round trip of one message; transactions retried "
+           "after EAGAIN:");
+    for (int i = 0; i < nt - 1; i++)
+        printf(" %s %lu", t[i].name, t[i].retries);
+    printf(")\n");
+}
+
+static const char usage[] =
+    "usage: vstored_bench --vstored PATH [--peer NAME=SOCKET]... "
+    "[--seconds S] [--rounds N]\n"
+    "  --peer: also measure a store already listening on SOCKET\n";
 
 int main(int argc, char **argv)
 {
+    struct target t[MAX_TARGETS] = {{.name = "vstored"}};
+    char dir[] = "/tmp/vstored-bench.XXXXXX", vpath[128], epath[128];
     const char *bin = NULL;
     double secs = 0.5;
-    int rounds = 3;
-    char dir[] = "/tmp/vstored-bench.XXXXXX", vpath[128], epath[128];
-    struct figures v = {0}, e = {0};
+    int rounds = 3, nt = 1;
     pid_t vpid = -1, epid = -1;
     char load[64] = "?";
     FILE *la;
     int rc = 1;
 
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--vstored") == 0 && i + 1 < argc)
+        char *eq;
+
+        if (strcmp(argv[i], "--vstored") == 0 && i + 1 < argc) {
             bin = argv[++i];
-        else if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc)
+        } else if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
             secs = atof(argv[++i]);
-        else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc)
+        } else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
             rounds = atoi(argv[++i]);
+        } else if (strcmp(argv[i], "--peer") == 0 && i + 1 < argc &&
+                   (eq = strchr(argv[i + 1], '=')) != NULL &&
+                   nt < MAX_TARGETS - 1) {
+            *eq = '\0';
+            t[nt].name = argv[++i];
+            t[nt++].sock = eq + 1;
+        } else {
+            fputs(usage, stderr);
+            return 2;
+        }
     }
     if (bin == NULL || secs <= 0 || rounds < 1 || rounds > 16) {
-        fprintf(stderr, "usage: vstored_bench --vstored PATH [--seconds S] "
-                        "[--rounds N]\n");
+        fputs(usage, stderr);
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);
@@ -375,35 +448,20 @@ int main(int argc, char **argv)
         return 1;
     snprintf(vpath, sizeof(vpath), "%s/vstored.sock", dir);
     snprintf(epath, sizeof(epath), "%s/echo.sock", dir);
+    t[0].sock = vpath;
+    t[nt++] = (struct target){.name = "echo", .sock = epath, .echo = true};
     vpid = vstored_start(bin, vpath);
     epid = vsb_echo_start(epath);
-    if (vpid < 0 || epid < 0 || wait_listening(vpath) ||
-        wait_listening(epath)) {
-        fprintf(stderr, "vstored_bench: cannot start the servers\n");
-        goto out;
+    for (int i = 0; i < nt; i++) {
+        if (wait_listening(t[i].sock) != 0) {
+            fprintf(stderr, "vstored_bench: nothing listens on %s (%s)\n",
+                    t[i].sock, t[i].name);
+            goto out;
+        }
     }
-    if (measure(vpath, epath, secs, rounds, &v, &e) != 0) {
-        fprintf(stderr, "vstored_bench: a request failed\n");
+    if (vpid < 0 || epid < 0 || measure(t, nt, secs, rounds) != 0)
         goto out;
-    }
-    printf("== vstored over its unix socket vs an echo server on the same "
-           "socket type\n   (median of %d alternating runs of %.1f s; "
-           "load average at start %s)\n",
-           rounds, secs, load);
-    printf("  %-36s %-6s %12s %12s %8s\n", "", "", "vstored", "echo", "ratio");
-    row("READ, 1 client", "ops/s", v.ops[W_READ][0], e.ops[W_READ][0]);
-    row("READ, 8 clients", "ops/s", v.ops[W_READ][1], e.ops[W_READ][1]);
-    row("WRITE, 1 client", "ops/s", v.ops[W_WRITE][0], e.ops[W_WRITE][0]);
-    row("WRITE, 8 clients", "ops/s", v.ops[W_WRITE][1], e.ops[W_WRITE][1]);
-    row("txn (start, 8 writes, commit), 1 cl.", "txn/s", v.ops[W_TXN][0],
-        e.ops[W_TXN][0]);
-    row("txn, 8 clients", "txn/s", v.ops[W_TXN][1], e.ops[W_TXN][1]);
-    printf("  %-36s %-6s %12.1f %12.1f %8.2f\n",
-           "watch fire latency, median (echo RTT)", "us", v.lat_med, e.lat_med,
-           v.lat_med / e.lat_med);
-    printf("  %-36s %-6s %12.1f %12.1f %8.2f\n", "watch fire latency, p99",
-           "us", v.lat_p99, e.lat_p99, v.lat_p99 / e.lat_p99);
-    printf("  transactions retried after EAGAIN: %lu\n", v.retries);
+    report(t, nt, secs, rounds, load);
     rc = 0;
 out:
     stop(vpid);
