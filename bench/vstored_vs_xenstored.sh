@@ -9,9 +9,19 @@
 # dom0 set-up a fake event-channel number and ring page. If xenstored
 # cannot be had, vstored is measured against echo alone.
 #
+# All processes run on one CPU (VSTORED_BENCH_CPU, default the last; "none"
+# to let them spread): a one-client ping-pong is otherwise bimodal,
+# depending on whether client and server share a CPU or pay for a
+# cross-CPU wake-up on every message.
+#
 # usage: bench/vstored_vs_xenstored.sh [vstored_bench options...]
 set -u
 cd "$(dirname "$0")/.."
+cpu=${VSTORED_BENCH_CPU:-$(($(nproc) - 1))}
+if [ "$cpu" != none ] && [ -z "${VSTORED_BENCH_PINNED:-}" ]; then
+    echo "pinned to CPU $cpu"
+    VSTORED_BENCH_PINNED=1 exec taskset -c "$cpu" "$0" "$@"
+fi
 BUILD=${BUILD:-build}
 CC=${CC:-cc}
 make --no-print-directory "$BUILD/bin/vstored" "$BUILD/bench/vstored_bench" \
