@@ -228,6 +228,41 @@ int vs_pump(struct vstore *h)
     }
 }
 
+/*
+ * Read until the reply to hdr->req_id arrives (events met on the way are
+ * queued, stale replies dropped); *hdr becomes the reply's header and *p
+ * its payload. Return values: 0, or -errno if the connection broke.
+ */
+static int vs_wait_reply(struct vstore *h, struct xsd_sockmsg *hdr, char **p)
+{
+    for (;;) {
+        struct xsd_sockmsg r;
+        int rc = vs_take(h, &r, p);
+
+        if (rc == 2)
+            continue;
+        if (rc < 0)
+            return rc;
+        if (rc == 1 && r.req_id == hdr->req_id) {
+            *hdr = r;
+            rc = vs_take_events(h);
+            if (rc < 0) {
+                free(*p);
+                *p = NULL;
+            }
+            return rc < 0 ? rc : 0;
+        }
+        if (rc == 1) {
+            free(*p); /* a stale reply */
+            *p = NULL;
+            continue;
+        }
+        rc = vs_fill(h, 0);
+        if (rc < 0)
+            return rc;
+    }
+}
+
 static int vs_send(struct vstore *h, const struct iovec *iov, int niov)
 {
     struct iovec v[8];
@@ -287,49 +322,20 @@ int vs_talk(struct vstore *h, uint32_t type, uint32_t tx,
     v[0] = (struct iovec){.iov_base = &hdr, .iov_len = sizeof(hdr)};
     memcpy(&v[1], iov, (size_t)niov * sizeof(*v));
     rc = vs_send(h, v, niov + 1);
-    if (rc != 0)
-        return rc;
-    for (;;) {
-        struct xsd_sockmsg r;
-
-        rc = vs_take(h, &r, &p);
-        if (rc == 2)
-            continue;
-        if (rc < 0)
-            return rc;
-        if (rc == 1 && r.req_id == hdr.req_id) {
-            hdr = r;
-            rc = vs_take_events(h);
-            break;
-        }
-        if (rc == 1) {
-            free(p); /* stale reply */
-            continue;
-        }
-        rc = vs_fill(h, 0);
-        if (rc < 0)
-            return rc;
-    }
-    if (rc < 0) {
-        free(p);
-        return rc;
-    }
-    if (hdr.type == XS_ERROR) {
+    if (rc == 0)
+        rc = vs_wait_reply(h, &hdr, &p);
+    if (rc == 0 && hdr.type == XS_ERROR)
         rc = vs_errno(p, hdr.len);
-        free(p);
-        return rc;
-    }
-    if (hdr.type != type) {
-        free(p);
-        return vs_fail(h, EPROTO);
-    }
-    if (rlen != NULL)
+    else if (rc == 0 && hdr.type != type)
+        rc = vs_fail(h, EPROTO);
+    if (rc == 0 && rlen != NULL)
         *rlen = hdr.len;
-    if (reply != NULL)
+    if (rc == 0 && reply != NULL) {
         *reply = p;
-    else
-        free(p);
-    return 0;
+        p = NULL;
+    }
+    free(p);
+    return rc;
 }
 
 /* vs_talk_str: a request whose payload is one string with its NUL. */
