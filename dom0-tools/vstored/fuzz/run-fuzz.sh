@@ -8,6 +8,8 @@ set -eu
 cd "$(dirname "$0")/../../.."
 BUILD=${BUILD:-build}
 secs=${VSTORED_FUZZ_SECONDS:-60}
+# clang and its libFuzzer runtime, if this machine lacks them.
+mk/install-deps.sh clang libclang-rt-dev
 make --no-print-directory "$BUILD/fuzz/fuzz_vstore_msg"
 
 corpus="$BUILD/fuzz/vstore_msg_corpus"
