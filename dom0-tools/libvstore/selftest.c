@@ -179,6 +179,32 @@ static void test_domains(struct vstore *h, struct vstore *h2)
     free(path);
 }
 
+/* A client that watches and never reads is cut off once its queue passes
+ * the output quota; the writer never notices. */
+static void test_cutoff(struct vstore *h)
+{
+    struct vstore *silent = vstore_open(NULL);
+    static char token[1024];
+    char *v = NULL;
+    int rc = 0;
+
+    CHECK(silent != NULL);
+    if (silent == NULL)
+        return;
+    memset(token, 't', sizeof(token) - 1);
+    CHECK(vstore_watch(silent, "/lib/flood", token) == 0);
+    /* Each event carries the 1 KiB token: 4000 of them pass 1 MiB, plus
+     * whatever the socket buffers hold. */
+    for (int i = 0; i < 4000 && rc == 0; i++)
+        rc = vstore_write(h, VSTORE_NO_TXN, "/lib/flood/x", "v", 1);
+    CHECK(rc == 0);
+    CHECK(vstore_read(h, VSTORE_NO_TXN, "/lib/flood/x", &v, NULL) == 0);
+    free(v);
+    rc = vstore_read(silent, VSTORE_NO_TXN, "/lib/flood/x", &v, NULL);
+    CHECK(rc == -ECONNRESET || rc == -EPIPE);
+    vstore_close(silent);
+}
+
 /* --wait-reset: block on the event fd until the daemon goes away; the
  * handle must then report the reset, and refuse further requests. */
 static int wait_reset(void)
@@ -224,6 +250,7 @@ int main(int argc, char **argv)
     test_transactions(h, h2);
     test_watches(h, h2);
     test_domains(h, h2);
+    test_cutoff(h);
     vstore_close(h2);
     vstore_close(h);
     if (failures != 0) {

@@ -3,8 +3,9 @@
 # libvstore end to end: libvstore-selftest drives every library call
 # against a private vstored (nodes, long directories, permissions, a
 # conflicting transaction pair, watches through the event fd,
-# @introduceDomain / @releaseDomain); then the daemon is stopped under a
-# connected client, which must see the connection reset.
+# @introduceDomain / @releaseDomain, a silent watcher cut off while the
+# writer goes on); then the daemon is stopped under a connected client,
+# which must see the connection reset.
 set -u
 . "$(dirname "$0")/lib.sh"
 VSTORED="$BUILD/bin/vstored"
@@ -31,6 +32,7 @@ rc=$?
 cat "$dir/out"
 [ $rc = 0 ] || fail "libvstore-selftest exited $rc"
 expect_contains "$dir/out" "all checks passed"
+expect_contains "$dir/log" "cut off: output queue over quota"
 
 # A client blocked on its event fd sees the daemon go away.
 timeout 30 "$SELFTEST" --wait-reset >"$dir/reset" 2>&1 &
