@@ -119,8 +119,10 @@ int vn_domain_destroy(struct vn *h, const char *dom)
         return rc;
     snprintf(id, sizeof(id), "%u", info.domid);
     rc = vn_dom_op(h, VN_CTL_DESTROY, id, NULL);
-    if (rc == 0)
+    if (rc == 0) {
         vn_store_teardown(h, info.domid);
+        vn_store_sweep(h); /* and any veneerd destroyed by on_* */
+    }
     return rc;
 }
 

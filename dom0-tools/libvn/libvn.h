@@ -198,7 +198,8 @@ int vn_domain_unpause(struct vn *h, const char *dom);
 /*
  * vn_domain_destroy: kills the domain at once, then removes its store
  * entries (/local/domain/ID and its /vm path) and releases it from
- * vstored. A store that is not running is not an error.
+ * vstored, and those of any domain veneerd destroyed by itself (on_*). A
+ * store that is not running is not an error.
  *
  * Return values: 0; -ENOENT; -EINVAL; others as vn_domain_info.
  */

@@ -10,3 +10,6 @@ $(BUILD)/bin/vn: $(LIBVN) $(LIBVSTORE) # linked through $$^, in this order
 
 $(BUILD)/obj/dom0-tools/vn/%.o: HOST_CFLAGS += -Idom0-tools/libvn \
     -Idom0-tools/libvstore
+
+# tests/integration/t_vn_e2e.sh checks vn's JSON with jq.
+DEB_PACKAGES += jq
