@@ -4,9 +4,6 @@
 // access layer composes into requests.
 #include "vstored.h"
 
-static const char *const special_paths[] = {"@introduceDomain",
-                                            "@releaseDomain"};
-
 void limits_default(struct limits *lim)
 {
     lim->nodes = VS_QUOTA_NODES;
@@ -167,24 +164,35 @@ void tree_remove(struct store *st, struct node *n)
     domain_count_node(st, node_owner(n), -1);
 }
 
-/* The root and the two special nodes whose permissions govern who may
- * watch domain introduction and release. None counts against a quota. */
+/* What a fresh store holds: the root, /tool/xenstored (xenstored and
+ * oxenstored both create it, so a fresh tree lists the same), and the two
+ * special nodes whose permissions govern who may watch domain
+ * introduction and release. All are dom0's with no access for others;
+ * dom0 has no quota, so none is counted. */
+static const char *const initial_paths[] = {
+    "/", "/tool", "/tool/xenstored", "@introduceDomain", "@releaseDomain",
+};
+
 static int store_populate(struct store *st)
 {
-    struct node *n = node_new("/", 1);
+    for (size_t i = 0; i < sizeof(initial_paths) / sizeof(initial_paths[0]);
+         i++) {
+        const char *p = initial_paths[i];
+        size_t len = strlen(p);
+        struct node *n = node_new(p, len);
+        struct node *parent;
 
-    if (n == NULL)
-        return ENOMEM;
-    n->gen = ++st->gen;
-    htab_insert(&st->nodes, &n->hn);
-    for (size_t i = 0; i < 2; i++) {
-        const char *p = special_paths[i];
-
-        n = node_new(p, strlen(p));
         if (n == NULL)
             return ENOMEM;
         n->gen = ++st->gen;
         htab_insert(&st->nodes, &n->hn);
+        if (p[0] != '/' || len == 1)
+            continue;
+        parent = tree_lookup(st, p, path_parent_len(p, len));
+        if (parent == NULL ||
+            node_add_child(parent, path_basename(p, len),
+                           len - (size_t)(path_basename(p, len) - p)) != 0)
+            return ENOMEM;
     }
     return 0;
 }

@@ -93,6 +93,8 @@ OUT
 # rm -t also removes the emptied parent.
 expect rm-t xenstore-rm -t /vm/2/name </dev/null
 expect ls-root xenstore-ls / <<'OUT'
+tool = ""
+ xenstored = ""
 vm = ""
  1 = ""
   name = "alpha"

@@ -52,7 +52,7 @@ Test(tree, write_creates_empty_parents_in_order)
     cr_assert_eq(t_dir(c0, 0, "/x", v), 0);
     cr_assert_str_eq(v, "y,b,a"); /* creation order, as Xen */
     cr_assert_eq(t_dir(c0, 0, "/", v), 0);
-    cr_assert_str_eq(v, "x");
+    cr_assert_str_eq(v, "tool,x"); /* /tool/xenstored is there from start */
 }
 
 Test(tree, mkdir_keeps_existing_value)
@@ -84,8 +84,9 @@ Test(tree, rm_is_recursive_and_lenient)
     cr_assert_eq(t_rm(c0, 0, "/"), EINVAL);
     cr_assert_eq(t_rm(c0, 0, "/r"), 0);
     cr_assert_eq(t_dir(c0, 0, "/", v), 0);
-    cr_assert_str_eq(v, "");
-    cr_assert_eq(st->nodes.count, 3); /* "/" and the two specials */
+    cr_assert_str_eq(v, "tool");
+    /* "/", /tool, /tool/xenstored and the two specials */
+    cr_assert_eq(st->nodes.count, 5);
 }
 
 Test(tree, relative_paths_are_under_the_domain_home)
@@ -172,6 +173,8 @@ Test(tree, root_and_new_nodes_default_to_dom0_only)
     struct conn *c5 = t_conn(st, 5);
 
     cr_assert_eq(t_get_perms(c0, 0, "/", p), 0);
+    cr_assert_str_eq(p, "n0");
+    cr_assert_eq(t_get_perms(c0, 0, "/tool/xenstored", p), 0);
     cr_assert_str_eq(p, "n0");
     cr_assert_eq(t_write(c0, 0, "/d/x", "v"), 0);
     cr_assert_eq(t_get_perms(c0, 0, "/d/x", p), 0);

@@ -44,7 +44,7 @@ Test(txn, writes_are_private_until_commit)
     cr_assert_eq(t_read(c1, 0, "/n/m", v), 0);
     cr_assert_str_eq(v, "made");
     cr_assert_eq(t_dir(c1, 0, "/", v), 0);
-    cr_assert_str_eq(v, "k,n");
+    cr_assert_str_eq(v, "tool,k,n");
 }
 
 Test(txn, abort_discards)
