@@ -119,10 +119,13 @@ int vn_domain_create(struct vn *h, const struct vn_config *cfg, unsigned flags,
                  info.domid);
         rc = 0;
     }
-    if (rc == 0 && !(flags & VN_BUILD_PAUSED))
+    if (rc == 0 && !(flags & VN_BUILD_PAUSED)) {
         rc = vn_dom_op(h, VN_CTL_UNPAUSE, id, NULL);
-    if (rc == 0)
-        rc = vn_dom_op(h, VN_CTL_INFO, id, &info);
+        /* Fresh info; a guest that has already stopped and been
+         * destroyed by its on_* action was still built and run. */
+        if (rc == 0 && vn_dom_op(h, VN_CTL_INFO, id, &info) == -ENOENT)
+            info.state = VN_DOM_DYING;
+    }
     if (rc != 0) {
         create_rollback(h, info.domid);
         goto out;

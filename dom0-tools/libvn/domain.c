@@ -205,7 +205,7 @@ int vn_domain_wait(struct vn *h, uint32_t domid, int timeout_ms)
         int rc = vn_domain_info(h, id, &info);
 
         if (rc == -ENOENT) {
-            vn_store_teardown(h, domid);
+            vn_store_sweep(h); /* veneerd does not tell the store */
             return VN_WAIT_GONE;
         }
         if (rc != 0)
