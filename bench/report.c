@@ -253,12 +253,20 @@ static void print_hc(const char *label, const struct hcbench_result *h,
         label, runs_percentile(&h->p50, 500), runs_percentile(&h->p90, 500),
         runs_percentile(&h->p99, 500), runs_percentile(&h->mean, 500)};
     struct row wall = {"  same, (T(N) - T(0)) / N of wall time", 0, 0, 0, 0};
+    double t0 = runs_percentile(&h->wall0, 500), calls = 0;
+    struct runs per_call = {.n = 0};
     char n[24], vs[96];
 
-    wall.mean =
-        (runs_percentile(&h->wall_n, 500) - runs_percentile(&h->wall0, 500)) /
-        (double)h->n;
-    snprintf(n, sizeof(n), "%ux%lu", h->p50.n, h->n);
+    /* Runs may stop early (HC_RUN_BUDGET_NS): divide each by its own N. */
+    for (unsigned int i = 0; i < h->wall_n.n && i < h->done.n; i++) {
+        runs_add(&per_call, (h->wall_n.ns[i] - t0) / h->done.ns[i]);
+        calls += h->done.ns[i];
+    }
+    wall.mean = runs_percentile(&per_call, 500);
+    if (calls == (double)h->n * h->done.n)
+        snprintf(n, sizeof(n), "%ux%lu", h->done.n, h->n);
+    else
+        snprintf(n, sizeof(n), "%u runs,%.0fk", h->done.n, calls / 1e3);
     row_print(&x, n, versus(vs, sizeof(vs), x.p50, limit, "limit"));
     snprintf(n, sizeof(n), "%u+%u runs", h->wall0.n, h->wall_n.n);
     row_print(&wall, n,

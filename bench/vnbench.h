@@ -58,9 +58,15 @@ struct startup_result {
  * spinning hand-off path (about 5 us here): it slept or was preempted. */
 #define HC_SLOW_NS 15000u
 
+/* [POLICY] An n = N guest run stops its timed loop after this long, so
+ * that `make bench` stays within about two minutes even when every call
+ * takes the slowest path (a scheduler slice, milliseconds). */
+#define HC_RUN_BUDGET_NS 4000000000ull
+
 /* (b): one hypercall mode of the hcloop guest. */
 struct hcbench_result {
-    unsigned long n;                 /* calls per timed run */
+    unsigned long n;                 /* calls asked for per timed run */
+    struct runs done;                /* calls each N-run made (budget) */
     struct runs p50, p90, p99, mean; /* per-run, in ns (bracket removed) */
     struct runs wall0, wall_n;       /* wall time of n = 0 and n = N runs */
     struct runs slow;       /* per-run share of calls >= HC_SLOW_NS, in % */
