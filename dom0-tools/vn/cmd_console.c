@@ -41,10 +41,10 @@ static bool relay_input(int fd, const char *buf, size_t len)
     const char *esc = memchr(buf, CONSOLE_ESCAPE, len);
     size_t n = esc != NULL ? (size_t)(esc - buf) : len;
 
-    /* Input may not be read by this veneerd yet: never let it block us. */
-    if (n > 0 && send(fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 &&
-        errno != EAGAIN)
-        return false;
+    /* veneerd may not read console input yet: input it refuses is
+     * dropped, and never blocks the output. */
+    if (n > 0)
+        send(fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL);
     return esc != NULL;
 }
 
@@ -121,7 +121,7 @@ int console_relay(int fd, const char *name, struct vn *h, uint32_t domid)
     bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
 
     if (tty) {
-        fprintf(stderr, "vn: connected to %s's console; Ctrl-] detaches\r\n",
+        fprintf(stderr, "vn: connected to %s's console; Ctrl-] detaches\n",
                 name);
         raw = saved;
         cfmakeraw(&raw);
