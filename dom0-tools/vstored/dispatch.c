@@ -32,6 +32,7 @@ static const struct op_desc op_table[XS_TYPE_COUNT] = {
     [XS_SET_PERMS] = {op_set_perms, OP_TXN},
     [XS_IS_DOMAIN_INTRODUCED] = {op_is_introduced, 0},
     [XS_RESUME] = {op_resume, OP_PRIV},
+    [XS_SET_TARGET] = {op_set_target, OP_PRIV},
     [XS_RESET_WATCHES] = {op_reset_watches, 0},
     [XS_DIRECTORY_PART] = {op_directory_part, OP_TXN},
 };

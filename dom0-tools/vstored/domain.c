@@ -46,6 +46,7 @@ struct domain *domain_get(struct store *st, uint32_t domid)
         if (*slot == NULL)
             return NULL;
         (*slot)->domid = domid;
+        (*slot)->target = VS_NO_TARGET;
     }
     return *slot;
 }
@@ -84,6 +85,48 @@ unsigned domain_nodes(const struct store *st, uint32_t domid)
     const struct domain *d = domain_find(st, domid);
 
     return d != NULL ? d->nnodes : 0;
+}
+
+uint32_t domain_target(const struct store *st, uint32_t domid)
+{
+    const struct domain *d = domain_find(st, domid);
+
+    return d != NULL ? d->target : VS_NO_TARGET;
+}
+
+/*
+ * domain_set_target: domid acts for target from now on (a device-model
+ * stub domain for its guest): full access to what target owns, and
+ * target's permission entries count for domid too. Both must be
+ * introduced; releasing either ends it.
+ *
+ * Return values: 0; EINVAL for dom0, a reserved domid or target == domid;
+ * ENOENT if either is not introduced.
+ */
+int domain_set_target(struct store *st, uint32_t domid, uint32_t target)
+{
+    if (domid == 0 || target == 0 || domid == target || domid >= VS_DOMID_MAX ||
+        target >= VS_DOMID_MAX)
+        return EINVAL;
+    if (!domain_is_introduced(st, domid) || !domain_is_introduced(st, target))
+        return ENOENT;
+    domain_find(st, domid)->target = target;
+    return 0;
+}
+
+/* Domains acting for a released domain act for nobody any more. */
+static void domain_clear_targets(struct store *st, uint32_t released)
+{
+    for (uint32_t p = 0; p < DOM_NPAGES; p++) {
+        if (st->dom_pages[p] == NULL)
+            continue;
+        for (uint32_t i = 0; i < DOM_PAGE; i++) {
+            struct domain *d = st->dom_pages[p][i];
+
+            if (d != NULL && d->target == released)
+                d->target = VS_NO_TARGET;
+        }
+    }
 }
 
 bool domain_is_introduced(const struct store *st, uint32_t domid)
@@ -223,7 +266,9 @@ int domain_release(struct store *st, uint32_t domid)
     if (st->hooks.release != NULL)
         st->hooks.release(st->hooks.arg, domid);
     d->introduced = false;
+    d->target = VS_NO_TARGET;
     domain_put(st, d);
+    domain_clear_targets(st, domid);
     domain_forget_nodes(st, domid);
     watch_fire_special(st, "@releaseDomain", domid);
     return 0;

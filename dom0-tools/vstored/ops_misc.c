@@ -166,6 +166,21 @@ int op_resume(struct req *r)
     return rc;
 }
 
+/* SET_TARGET domid\0tdomid\0: dom0 only. */
+int op_set_target(struct req *r)
+{
+    uint32_t domid, target;
+    int rc = domid_arg(r, 0, &domid);
+
+    if (rc == 0)
+        rc = domid_arg(r, 1, &target);
+    if (rc == 0)
+        rc = domain_set_target(r->conn->st, domid, target);
+    if (rc == 0)
+        req_reply_str(r, "OK");
+    return rc;
+}
+
 int op_is_introduced(struct req *r)
 {
     uint32_t domid;

@@ -24,7 +24,7 @@ static int node_arg(struct req *r, char *buf, size_t *len)
 
 static bool may(const struct req *r, const struct node *n, unsigned want)
 {
-    return perms_allow(n->perms, n->nperms, r->conn->domid, want);
+    return conn_may(r->conn, n->perms, n->nperms, want);
 }
 
 /* A readable node at path: ENOENT if absent, EACCES if not ours to see. */
@@ -300,8 +300,9 @@ int op_get_perms(struct req *r)
 }
 
 /*
- * SET_PERMS path\0perm\0...: only the owner (or dom0) may, and only dom0
- * may give the node to another owner.
+ * SET_PERMS path\0perm\0...: only the owner (or dom0, or a domain
+ * targeting the owner) may, and only dom0 may give the node to another
+ * owner.
  */
 int op_set_perms(struct req *r)
 {
@@ -327,7 +328,7 @@ int op_set_perms(struct req *r)
     if (rc != 0)
         goto out;
     rc = EACCES;
-    if (!conn_privileged(r->conn) && node_owner(cur) != r->conn->domid)
+    if (!conn_owns(r->conn, node_owner(cur)))
         goto out;
     rc = EPERM;
     if (!conn_privileged(r->conn) && p[0].domid != node_owner(cur))

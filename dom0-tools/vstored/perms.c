@@ -103,17 +103,19 @@ size_t perms_format(const struct perm *p, uint32_t n, char *out, size_t size)
 }
 
 /*
- * perms_allow: may domid have the access in want? Dom0 and the owner may
- * do anything; otherwise the domain's own entry decides, or, without
- * one, the owner entry's letter (the default for everyone else).
+ * perms_allow: may domid (acting also for target, or VS_NO_TARGET) have
+ * the access in want? Dom0 and the owner may do anything; a domain
+ * targeting the owner too (SET_TARGET). Otherwise the domain's own entry,
+ * or its target's, decides; without one, the owner entry's letter (the
+ * default for everyone else).
  */
 bool perms_allow(const struct perm *p, uint32_t n, uint32_t domid,
-                 unsigned want)
+                 uint32_t target, unsigned want)
 {
-    if (domid == 0 || p[0].domid == domid)
+    if (domid == 0 || p[0].domid == domid || p[0].domid == target)
         return true;
     for (uint32_t i = 1; i < n; i++) {
-        if (p[i].domid == domid)
+        if (p[i].domid == domid || p[i].domid == target)
             return (p[i].access & want) == want;
     }
     return (p[0].access & want) == want;

@@ -107,8 +107,11 @@ struct perm {
 int perms_parse(const char *data, size_t len, struct perm **out,
                 uint32_t *nout);
 size_t perms_format(const struct perm *p, uint32_t n, char *out, size_t size);
+/* A domain acting for no other (see SET_TARGET). */
+#define VS_NO_TARGET UINT32_MAX
+
 bool perms_allow(const struct perm *p, uint32_t n, uint32_t domid,
-                 unsigned want);
+                 uint32_t target, unsigned want);
 
 /* ---- tree.c: the store and its nodes ---- */
 
@@ -189,6 +192,8 @@ static inline uint32_t node_owner(const struct node *n)
 
 struct domain {
     uint32_t domid;
+    uint32_t target; /* the domain it acts for (SET_TARGET), or
+                        VS_NO_TARGET */
     unsigned nnodes; /* nodes this domain owns */
     bool introduced;
     uint64_t gfn;
@@ -202,6 +207,8 @@ int domain_introduce(struct store *st, uint32_t domid, uint64_t gfn,
                      uint32_t evtchn);
 int domain_release(struct store *st, uint32_t domid);
 bool domain_is_introduced(const struct store *st, uint32_t domid);
+uint32_t domain_target(const struct store *st, uint32_t domid);
+int domain_set_target(struct store *st, uint32_t domid, uint32_t target);
 void domain_free_all(struct store *st);
 
 /* ---- conn.c: one client connection, transport-independent ---- */
@@ -254,6 +261,20 @@ void conn_kill(struct conn *c, const char *why);
 static inline bool conn_privileged(const struct conn *c)
 {
     return c->domid == 0;
+}
+
+/* May c have the access in want to a node with permissions p? */
+static inline bool conn_may(const struct conn *c, const struct perm *p,
+                            uint32_t np, unsigned want)
+{
+    return perms_allow(p, np, c->domid, domain_target(c->st, c->domid), want);
+}
+
+/* Does c own the node (itself, or through the domain it targets)? */
+static inline bool conn_owns(const struct conn *c, uint32_t owner)
+{
+    return conn_privileged(c) || owner == c->domid ||
+           owner == domain_target(c->st, c->domid);
 }
 
 /* ---- access.c: node access, directly or through a transaction ---- */
@@ -381,6 +402,7 @@ int op_is_introduced(struct req *r);
 int op_get_domain_path(struct req *r);
 int op_control(struct req *r);
 int op_resume(struct req *r);
+int op_set_target(struct req *r);
 
 /* ---- loop.c: the daemon's epoll loop ---- */
 

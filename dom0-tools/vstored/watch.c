@@ -103,8 +103,7 @@ static void watch_send(struct store *st, const struct watch *w,
 static bool watch_may_see(const struct watch *w, const struct perm *p,
                           uint32_t np)
 {
-    return conn_privileged(w->conn) ||
-           perms_allow(p, np, w->conn->domid, PERM_READ);
+    return conn_may(w->conn, p, np, PERM_READ);
 }
 
 /* Watches on the prefix path[0..plen) whose depth reaches path. */

@@ -296,3 +296,35 @@ Test(tree, release_with_keep_orphans_gives_nodes_to_dom0)
     cr_assert_str_eq(p, "r0");
     cr_assert_eq(domain_nodes(st, 7), 0);
 }
+
+/* SET_TARGET: a stub domain (6) acting for its guest (5) gets the
+ * guest's access, and nobody else does; releasing it ends that. */
+Test(tree, set_target_lends_the_targets_access)
+{
+    struct conn *c6 = t_conn(st, 6), *c7 = t_conn(st, 7);
+    struct treply r;
+    char v[64];
+
+    cr_assert_eq(t_write(c0, 0, "/guest/own", "g"), 0);
+    cr_assert_eq(t_set_perms(c0, 0, "/guest/own", "n5"), 0);
+    cr_assert_eq(t_write(c0, 0, "/guest/shared", "s"), 0);
+    cr_assert_eq(t_set_perms(c0, 0, "/guest/shared", "n0,r5"), 0);
+    cr_assert_eq(t_domid_op(c0, XS_SET_TARGET, "6,5", &r), ENOENT);
+    cr_assert_eq(t_domid_op(c0, XS_INTRODUCE, "5,1,1", &r), 0);
+    cr_assert_eq(t_domid_op(c0, XS_INTRODUCE, "6,2,2", &r), 0);
+    cr_assert_eq(t_domid_op(c7, XS_SET_TARGET, "6,5", &r), EACCES);
+    cr_assert_eq(t_domid_op(c0, XS_SET_TARGET, "6,6", &r), EINVAL);
+    cr_assert_eq(t_read(c6, 0, "/guest/own", NULL), EACCES);
+    cr_assert_eq(t_domid_op(c0, XS_SET_TARGET, "6,5", &r), 0);
+    cr_assert_eq(t_read(c6, 0, "/guest/own", v), 0);
+    cr_assert_eq(t_write(c6, 0, "/guest/own", "by stubdom"), 0);
+    cr_assert_eq(t_set_perms(c6, 0, "/guest/own", "n5,r7"), 0);
+    cr_assert_eq(t_set_perms(c6, 0, "/guest/own", "n6"), EPERM);
+    cr_assert_eq(t_read(c6, 0, "/guest/shared", v), 0);
+    cr_assert_eq(t_write(c6, 0, "/guest/shared", "x"), EACCES);
+    cr_assert_eq(t_read(c7, 0, "/guest/own", v), 0); /* given r7 above */
+    cr_assert_eq(t_read(c7, 0, "/guest/shared", NULL), EACCES);
+    cr_assert_eq(t_domid_op(c0, XS_RELEASE, "6", &r), 0);
+    cr_assert_eq(t_domid_op(c0, XS_INTRODUCE, "6,2,2", &r), 0);
+    cr_assert_eq(t_read(c6, 0, "/guest/shared", NULL), EACCES);
+}
