@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Software walk of the bootstrap page tables and P2M reverse lookup; see
+ * Software walk of the guest's page tables and P2M reverse lookup; see
  * <veneer/pagetable.h>.
  */
 #include <xen/errno.h>
+#include <veneer/pages.h>
 #include <veneer/pagetable.h>
 
 int pt_mfn_to_pfn(uint64_t mfn, uint64_t *pfn)
@@ -43,7 +44,27 @@ static unsigned int pt_index(uint64_t va, int level)
     return (va >> (XEN_PAGE_SHIFT + 9 * (level - 1))) & 511;
 }
 
-int pt_walk(uint64_t va, struct pt_walk *w)
+static int pt_walk_tables(uint64_t va, struct pt_walk *w, int boot_only);
+
+/*
+ * May the walk read the table at va? Bootstrap tables always; with
+ * boot_only clear, also any page of the 1:1 region that is mapped there
+ * (checked through the bootstrap tables, which map the whole region).
+ */
+static int pt_table_readable(uint64_t va, int boot_only)
+{
+    struct pt_walk inner;
+
+    if (pt_is_boot_table(va))
+        return 1;
+    if (boot_only || (va & (XEN_PAGE_SIZE - 1)) != 0 ||
+        va < runtime_virt_base() || va >= pages_region_end())
+        return 0;
+    return pt_walk_tables(va, &inner, 1) == 0 &&
+           (inner.entry[1] & _PAGE_PRESENT);
+}
+
+static int pt_walk_tables(uint64_t va, struct pt_walk *w, int boot_only)
 {
     uint64_t table = runtime_start_info->pt_base;
 
@@ -51,7 +72,7 @@ int pt_walk(uint64_t va, struct pt_walk *w)
         const volatile uint64_t *t;
         uint64_t pfn;
 
-        if (!pt_is_boot_table(table))
+        if (!pt_table_readable(table, boot_only))
             return -XEN_EFAULT;
         t = (const volatile uint64_t *)(uintptr_t)table;
         w->level = level;
@@ -66,4 +87,14 @@ int pt_walk(uint64_t va, struct pt_walk *w)
         table = pt_pfn_to_va(pfn);
     }
     return 0;
+}
+
+int pt_walk(uint64_t va, struct pt_walk *w)
+{
+    return pt_walk_tables(va, w, 0);
+}
+
+int pt_walk_boot(uint64_t va, struct pt_walk *w)
+{
+    return pt_walk_tables(va, w, 1);
 }

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 # Guest runtime build: libpvfront.a, the freestanding library every PV
 # guest links (entry, ELF notes, hypercall page, console, printf, string,
-# page-table inspection).
+# page tables and PV MMU helpers, traps, event channels, shared_info,
+# time).
 #
 # Guest code is compiled -fpie although it is linked static and
 # position-dependent: guests are linked anywhere in the lower half (VA 0,
@@ -17,7 +18,14 @@ PVFRONT_SRCS := \
 	pv-drivers/console.c \
 	pv-drivers/format.c \
 	pv-drivers/string.c \
-	pv-drivers/pagetable.c
+	pv-drivers/pagetable.c \
+	pv-drivers/pages.c \
+	pv-drivers/mmu.c \
+	pv-drivers/shinfo.c \
+	pv-drivers/traps.c \
+	pv-drivers/trap_entry_x86_64.S \
+	pv-drivers/evtchn.c \
+	pv-drivers/time.c
 PVFRONT_OBJS := $(call objs_of,gobj,$(PVFRONT_SRCS))
 PVFRONT_LIB := $(BUILD)/pv-drivers/libpvfront.a
 PVFRONT_LDS := pv-drivers/guest.ld

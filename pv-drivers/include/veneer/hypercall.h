@@ -176,4 +176,104 @@ static inline long HYPERVISOR_vm_assist(unsigned int cmd, unsigned int type)
     return _hypercall2(__HYPERVISOR_vm_assist, cmd, type);
 }
 
+/*
+ * set_trap_table(table): install the virtual IDT entries of `table`, an
+ * array ended by an entry whose address is 0; NULL clears every entry.
+ */
+static inline long HYPERVISOR_set_trap_table(const struct trap_info *table)
+{
+    return _hypercall1(__HYPERVISOR_set_trap_table, (uintptr_t)table);
+}
+
+/*
+ * mmu_update(req, count, done, foreigndom): checked page-table writes
+ * (MMU_*); done (may be NULL) receives the number applied, a 32-bit count.
+ */
+static inline long HYPERVISOR_mmu_update(const struct mmu_update *req,
+                                         unsigned int count, unsigned int *done,
+                                         unsigned int foreigndom)
+{
+    return _hypercall4(__HYPERVISOR_mmu_update, (uintptr_t)req, count,
+                       (uintptr_t)done, foreigndom);
+}
+
+/* stack_switch(ss, sp): the kernel stack for bounces from user mode. */
+static inline long HYPERVISOR_stack_switch(unsigned long ss, unsigned long sp)
+{
+    return _hypercall2(__HYPERVISOR_stack_switch, ss, sp);
+}
+
+/* set_callbacks(event, failsafe, syscall): the PV64 entry points. */
+static inline long HYPERVISOR_set_callbacks(unsigned long event,
+                                            unsigned long failsafe,
+                                            unsigned long syscall)
+{
+    return _hypercall3(__HYPERVISOR_set_callbacks, event, failsafe, syscall);
+}
+
+/* fpu_taskswitch(set): set (1) or clear (0) the virtual CR0.TS. */
+static inline long HYPERVISOR_fpu_taskswitch(int set)
+{
+    return _hypercall1(__HYPERVISOR_fpu_taskswitch, (unsigned int)set);
+}
+
+/* update_va_mapping(va, val, flags): write the L1 entry mapping va. */
+static inline long HYPERVISOR_update_va_mapping(unsigned long va, uint64_t val,
+                                                unsigned long flags)
+{
+    return _hypercall3(__HYPERVISOR_update_va_mapping, va, val, flags);
+}
+
+/* set_timer_op(deadline): VIRQ_TIMER at this system time (ns); 0 cancels. */
+static inline long HYPERVISOR_set_timer_op(uint64_t deadline)
+{
+    return _hypercall1(__HYPERVISOR_set_timer_op, deadline);
+}
+
+/* vcpu_op(cmd, vcpu, arg): VCPUOP_* (<xen/vcpu.h>). */
+static inline long HYPERVISOR_vcpu_op(int cmd, unsigned int vcpu, void *arg)
+{
+    return _hypercall3(__HYPERVISOR_vcpu_op, (unsigned int)cmd, vcpu,
+                       (uintptr_t)arg);
+}
+
+/* set_segment_base(which, base): SEGBASE_*. */
+static inline long HYPERVISOR_set_segment_base(int which, unsigned long base)
+{
+    return _hypercall2(__HYPERVISOR_set_segment_base, (unsigned int)which,
+                       base);
+}
+
+/*
+ * mmuext_op(op, count, done, foreigndom): MMUEXT_* commands; done (may be
+ * NULL) receives the number applied, a 32-bit count.
+ */
+static inline long HYPERVISOR_mmuext_op(const struct mmuext_op *op,
+                                        unsigned int count, unsigned int *done,
+                                        unsigned int foreigndom)
+{
+    return _hypercall4(__HYPERVISOR_mmuext_op, (uintptr_t)op, count,
+                       (uintptr_t)done, foreigndom);
+}
+
+/* callback_op(cmd, arg): CALLBACKOP_* (<xen/callback.h>). */
+static inline long HYPERVISOR_callback_op(int cmd, const void *arg)
+{
+    return _hypercall2(__HYPERVISOR_callback_op, (unsigned int)cmd,
+                       (uintptr_t)arg);
+}
+
+/* event_channel_op(cmd, arg): EVTCHNOP_* (<xen/event_channel.h>). */
+static inline long HYPERVISOR_event_channel_op(int cmd, void *arg)
+{
+    return _hypercall2(__HYPERVISOR_event_channel_op, (unsigned int)cmd,
+                       (uintptr_t)arg);
+}
+
+/*
+ * The iret hypercall (23) does not return to its caller and takes its
+ * arguments on the stack (struct iret_context); it cannot be a C function.
+ * The trap entry code (trap_entry_x86_64.S, trap_iret) issues it.
+ */
+
 #endif /* VENEER_HYPERCALL_H */

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Read-only inspection of the bootstrap page tables the domain builder set
- * up (XEN-ABI-FACTS §3.4a): P2M reverse lookup and a software walk from
- * start_info.pt_base down to the L1 entry of a virtual address.
+ * Read-only inspection of the guest's page tables: P2M lookups and a
+ * software walk from start_info.pt_base down to the L1 entry of a virtual
+ * address.
  *
  * A PV guest sees its page-table frames mapped read-only inside the 1:1
- * bootstrap region (va = VIRT_BASE + pfn * 4096), so it can read them
- * there; it cannot read cr3, so the walk starts from pt_base. Only tables
- * that lie among the nr_pt_frames bootstrap frames are followed, which
- * keeps the walk from touching memory that is not mapped.
+ * bootstrap region (va = VIRT_BASE + pfn * 4096, XEN-ABI-FACTS §3.4a), so
+ * it can read them there; it cannot read cr3, so the walk starts from
+ * pt_base. The walk follows a table only where it can read it: the
+ * bootstrap table frames, and (pt_walk) any other frame of the 1:1 region
+ * that is still mapped at its 1:1 address, which is where <veneer/mmu.h>
+ * builds new tables. It never touches memory that is not mapped.
  */
 #ifndef VENEER_PAGETABLE_H
 #define VENEER_PAGETABLE_H
@@ -48,15 +50,43 @@ static inline uint64_t pt_pfn_to_va(uint64_t pfn)
  */
 int pt_mfn_to_pfn(uint64_t mfn, uint64_t *pfn);
 
+/* pt_pfn_to_mfn: the machine frame behind pfn, from the P2M list. */
+static inline uint64_t pt_pfn_to_mfn(uint64_t pfn)
+{
+    return ((const uint64_t *)(uintptr_t)runtime_start_info->mfn_list)[pfn];
+}
+
 /*
- * pt_walk: walk the bootstrap page tables to the L1 entry for va.
+ * pt_walk: walk the page tables from pt_base to the L1 entry for va.
  *
  * Parameters: va - virtual address; w - OUT: each level's table and entry.
  * Return values: 0 if every level down to L1 is present (w->entry[1] is
  * the PTE, which may itself be non-present); -XEN_ENOENT if an upper-level
  * entry is not present (w->level is that level); -XEN_EFAULT if a table
- * lies outside the bootstrap page-table frames and was not read.
+ * is neither a bootstrap table frame nor mapped at its 1:1 address in the
+ * bootstrap region, and so was not read.
  */
 int pt_walk(uint64_t va, struct pt_walk *w);
+
+/*
+ * pt_walk_boot: pt_walk through the bootstrap table frames only (what the
+ * builder set up, whatever the guest changed since).
+ *
+ * Return values: as pt_walk.
+ */
+int pt_walk_boot(uint64_t va, struct pt_walk *w);
+
+/*
+ * pt_walk_table_mfn: machine frame of the level-`level` table a walk read
+ * (level 4 is the bootstrap L4 at pt_base).
+ */
+static inline uint64_t pt_walk_table_mfn(const struct pt_walk *w, int level)
+{
+    if (level == 4)
+        return pt_pfn_to_mfn(
+            (runtime_start_info->pt_base - runtime_virt_base()) >>
+            XEN_PAGE_SHIFT);
+    return pt_mfn_of(w->entry[level + 1]);
+}
 
 #endif /* VENEER_PAGETABLE_H */
