@@ -53,7 +53,11 @@
 #define L_PROT_WRITE       2
 #define L_PROT_EXEC        4
 #define L_MAP_SHARED       0x01
+#define L_MAP_PRIVATE      0x02
 #define L_MAP_FIXED        0x10
+#define L_MAP_ANONYMOUS    0x20
+#define L_MREMAP_MAYMOVE   1
+#define L_MREMAP_FIXED     2
 #define L_SIGKILL          9
 #define L_SIGCHLD          17
 #define L_PTRACE_PEEKUSER  3
@@ -188,6 +192,65 @@ static void try_memory(const struct start_info *si)
                      L_PROT_READ | L_PROT_WRITE, 0, 0, 0));
 }
 
+/*
+ * Writable host mappings of the page-table frames, however they are
+ * asked for: the guest's tables would then say read-only while the host
+ * lets it write them (ARCHITECTURE.md "Machine frames and page tables").
+ * Each bootstrap table frame is tried in place and through a fresh
+ * alias of its memfd page (slot = MFN - the MFN of pfn 0, as the builder
+ * hands out frames in order).
+ */
+static void try_page_table_rights(const struct start_info *si)
+{
+    const uint64_t *p2m = (const uint64_t *)(uintptr_t)si->mfn_list;
+    uint64_t pt_pfn = (si->pt_base - runtime_virt_base()) / 4096;
+    uint64_t alias = 0x0000100000000000ULL;
+    uint64_t l4_0 = *(volatile uint64_t *)(uintptr_t)si->pt_base;
+    char name[96];
+
+    for (uint64_t i = 0; i < si->nr_pt_frames; i++) {
+        uint64_t va = si->pt_base + i * 4096;
+        uint64_t off = (p2m[pt_pfn + i] - p2m[0]) * 4096;
+
+        snprintf(name, sizeof(name), "mprotect(PT frame %lu, RW)",
+                 (unsigned long)i);
+        report(name, gate_call(__NR_mprotect, va, 4096,
+                               L_PROT_READ | L_PROT_WRITE, 0, 0, 0));
+        snprintf(name, sizeof(name), "pkey_mprotect(PT frame %lu, RW)",
+                 (unsigned long)i);
+        report(name, gate_call(__NR_pkey_mprotect, va, 4096,
+                               L_PROT_READ | L_PROT_WRITE, 0, 0, 0));
+        snprintf(name, sizeof(name),
+                 "mmap(fd 3 at %#lx, PT frame %lu, RW, SHARED)",
+                 (unsigned long)off, (unsigned long)i);
+        report(name,
+               gate_call(__NR_mmap, alias, 4096, L_PROT_READ | L_PROT_WRITE,
+                         L_MAP_SHARED | L_MAP_FIXED, 3, off));
+        snprintf(name, sizeof(name), "mmap(fd 3 over PT frame %lu, RW)",
+                 (unsigned long)i);
+        report(name, gate_call(__NR_mmap, va, 4096, L_PROT_READ | L_PROT_WRITE,
+                               L_MAP_SHARED | L_MAP_FIXED, 3, off));
+    }
+    report("mmap(fd 3 over pt_base, RW, PRIVATE)",
+           gate_call(__NR_mmap, si->pt_base, 4096, L_PROT_READ | L_PROT_WRITE,
+                     L_MAP_PRIVATE | L_MAP_FIXED, 3,
+                     (p2m[pt_pfn] - p2m[0]) * 4096));
+    report("mmap(anonymous over pt_base, RW)",
+           gate_call(__NR_mmap, si->pt_base, 4096, L_PROT_READ | L_PROT_WRITE,
+                     L_MAP_PRIVATE | L_MAP_ANONYMOUS | L_MAP_FIXED,
+                     (unsigned long)-1, 0));
+    report("mremap(pt_base to a fresh address)",
+           gate_call(__NR_mremap, si->pt_base, 4096, 4096,
+                     L_MREMAP_MAYMOVE | L_MREMAP_FIXED, alias, 0));
+    /* Still the L4 the hypervisor validated (read, never written). */
+    if (*(volatile uint64_t *)(uintptr_t)si->pt_base != l4_0) {
+        tally.allowed++;
+        printf("escape: ALLOWED pt_base no longer holds the L4\n");
+    } else {
+        printf("escape: pt_base still holds the L4\n");
+    }
+}
+
 static void try_misc(void)
 {
     static uint32_t futex_word;
@@ -280,6 +343,7 @@ static int mode_calls(const struct start_info *si)
     try_misc();
     try_files();
     try_memory(si);
+    try_page_table_rights(si);
     try_processes();
     try_harmful();
     if (tally.allowed != 0 || tally.skipped != 0) {

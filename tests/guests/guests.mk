@@ -11,6 +11,13 @@ $(eval $(call guest_elf,layout_odd,tests/guests/layout.c,0x3ff000))
 $(eval $(call guest_elf,layout_top,tests/guests/layout.c,0x7effffc00000))
 $(eval $(call guest_elf,crash,tests/guests/crash.c,0x400000))
 $(eval $(call guest_elf,idle,tests/guests/idle.c,0x200000))
-$(eval $(call guest_elf,hostile,tests/guests/hostile.c,0x100000000))
+$(eval $(call guest_elf,hostile,tests/guests/hostile.c tests/guests/hostile_pv.c,0x100000000))
 $(eval $(call guest_elf,escape,tests/guests/escape.c,0x7e0000000000))
 $(eval $(call guest_elf,rawcall,tests/guests/rawcall.c,0x40000000,$(PVFRONT_NOPAGE_NOTES)))
+# Feature guests: the PV MMU, ballooning, traps and timers. They share the
+# gtest check-and-report helpers.
+GTEST_SRCS := tests/guests/gtest.c
+$(eval $(call guest_elf,mmu,tests/guests/mmu.c $(GTEST_SRCS),0x80000000))
+$(eval $(call guest_elf,traps,tests/guests/traps.c $(GTEST_SRCS),0x10000000))
+$(eval $(call guest_elf,timer,tests/guests/timer.c $(GTEST_SRCS),0x600000))
+$(eval $(call guest_elf,balloon,tests/guests/balloon.c $(GTEST_SRCS),0x20000000))

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # t_escape: boots the escape guest in each mode and checks the host after:
 #   calls          host system calls through the stub's gate: all refused,
-#                  guest powers off (exit 0);
+#                  writable or moved mappings of the page-table frames
+#                  included; guest powers off (exit 0);
 #   int80          the 32-bit entry: the domain must crash (exit 1);
 #   vsyscall       the legacy vsyscall page: refused or crashed, never run;
 #   scribble,      garbage in the mailbox / over the stub's data: errors or
@@ -35,6 +36,11 @@ expect_absent "$out" "escape: ALLOWED"
 expect_absent "$out" "escape: SKIPPED"
 expect_contains "$out" "escape: kill(1, SIGKILL) refused"
 expect_contains "$out" "escape: execve(/bin/sh) refused"
+# The page-table frames stay read-only however the gate is asked.
+expect_contains "$out" "escape: mmap(fd 3 over PT frame 0, RW) refused"
+expect_contains "$out" "escape: pkey_mprotect(PT frame 0, RW) refused"
+expect_contains "$out" "escape: mremap(pt_base to a fresh address) refused"
+expect_contains "$out" "escape: pt_base still holds the L4"
 check_host calls
 
 run_guest "$out" escape --memory 16 --cmdline int80
