@@ -30,17 +30,25 @@ static const char *crash_signal_name(uint32_t signo)
 /* Print the request's registers; req is veneerd's own copy. */
 void crash_dump(struct domain *d, const struct stub_mailbox *req)
 {
-    const struct stub_regs *r = &req->regs;
-
     fprintf(stderr,
             "veneerd: domain %u (%s) crashed: %s at rip %016llx, address "
             "%016llx\n",
             d->id, d->name, crash_signal_name(req->signo),
-            (unsigned long long)r->rip, (unsigned long long)req->addr);
+            (unsigned long long)req->regs.rip, (unsigned long long)req->addr);
     if (req->trapno != ~0ull)
         fprintf(stderr, "  trap %llu  error code %016llx  cr2 %016llx\n",
                 (unsigned long long)req->trapno, (unsigned long long)req->err,
                 (unsigned long long)req->addr);
+    crash_dump_regs(d, NULL, &req->regs);
+}
+
+/* Print a register set, after a headline saying why if `why` is set. */
+void crash_dump_regs(struct domain *d, const char *why,
+                     const struct stub_regs *r)
+{
+    if (why)
+        fprintf(stderr, "veneerd: domain %u (%s) crashed: %s\n", d->id, d->name,
+                why);
     fprintf(stderr,
             "  rip %016llx  rsp %016llx  rflags %016llx\n"
             "  rax %016llx  rbx %016llx  rcx %016llx\n"

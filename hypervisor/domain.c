@@ -128,8 +128,11 @@ struct domain *domain_create(const char *name, uint64_t mem_pages)
     for (unsigned int i = 0; i < STUB_MAX_VCPUS; i++) {
         d->vcpus[i].id = i;
         d->vcpus[i].dom = d;
+        vcpu_init(&d->vcpus[i]);
     }
-    rc = domain_register(d);
+    rc = evtchn_domain_init(d);
+    if (rc == 0)
+        rc = domain_register(d);
     if (rc == 0) {
         snprintf(d->name, sizeof(d->name), "%s", name);
         rc = domain_alloc_ram(d, mem_pages);
@@ -173,7 +176,9 @@ int domain_reset(struct domain *d)
         v->nr_hypercalls = 0;
         v->stop = 0;
         mm_ops_reset(v);
+        vcpu_reset(v);
     }
+    evtchn_domain_reset(d);
     return 0;
 }
 
@@ -196,8 +201,11 @@ void domain_destroy(struct domain *d)
     pthread_mutex_destroy(&d->con_lock);
     pthread_mutex_destroy(&d->mm_lock);
     pthread_mutex_destroy(&d->approvals_lock);
-    for (unsigned int i = 0; i < STUB_MAX_VCPUS; i++)
+    for (unsigned int i = 0; i < STUB_MAX_VCPUS; i++) {
         free(d->vcpus[i].ops);
+        vcpu_release(&d->vcpus[i]);
+    }
+    evtchn_domain_destroy(d);
     free(d);
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sched_op (hypercall 29): yield, shutdown and shutdown_code. Blocking and
- * polling come with event channels and timers.
+ * sched_op (hypercall 29): yield, shutdown and shutdown_code here; block
+ * and poll in sched_block.c.
  */
 #include <sched.h>
 
@@ -34,6 +34,10 @@ int64_t hc_sched_op(struct vcpu *v, const uint64_t a[5])
     case SCHEDOP_yield:
         sched_yield();
         return 0;
+    case SCHEDOP_block:
+        return sched_block(v);
+    case SCHEDOP_poll:
+        return sched_poll(v, a[1]);
     case SCHEDOP_shutdown:
         return sched_shutdown_op(v, a[1], true);
     case SCHEDOP_shutdown_code:

@@ -12,10 +12,6 @@
 
 #include "veneerd.h"
 
-/* The Xen interface Veneer follows: 4.19. */
-#define VN_XEN_MAJOR 4
-#define VN_XEN_MINOR 19
-
 /* XENFEAT bits Veneer offers a PV guest (submap 0). None yet: writable
  * page tables, superpages and the rest are not implemented. */
 #define VN_FEATURES_SUBMAP0 0u

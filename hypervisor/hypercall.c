@@ -30,6 +30,16 @@ static const struct {
     [__HYPERVISOR_console_io] = {"console_io", hc_console_io},
     [__HYPERVISOR_vm_assist] = {"vm_assist", hc_vm_assist},
     [__HYPERVISOR_sched_op] = {"sched_op", hc_sched_op},
+    [__HYPERVISOR_set_trap_table] = {"set_trap_table", hc_set_trap_table},
+    [__HYPERVISOR_stack_switch] = {"stack_switch", hc_stack_switch},
+    [__HYPERVISOR_set_callbacks] = {"set_callbacks", hc_set_callbacks},
+    [__HYPERVISOR_fpu_taskswitch] = {"fpu_taskswitch", hc_fpu_taskswitch},
+    [__HYPERVISOR_set_timer_op] = {"set_timer_op", hc_set_timer_op},
+    [__HYPERVISOR_iret] = {"iret", hc_iret},
+    [__HYPERVISOR_vcpu_op] = {"vcpu_op", hc_vcpu_op},
+    [__HYPERVISOR_set_segment_base] = {"set_segment_base", hc_set_segment_base},
+    [__HYPERVISOR_callback_op] = {"callback_op", hc_callback_op},
+    [__HYPERVISOR_event_channel_op] = {"event_channel_op", hc_event_channel_op},
 };
 
 /*

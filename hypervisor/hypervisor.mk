@@ -9,7 +9,12 @@ VENEERD_SRCS := hypervisor/main.c hypervisor/log.c hypervisor/elf_load.c \
     hypervisor/hc_vm_assist.c hypervisor/console.c hypervisor/crash_dump.c \
     hypervisor/platform_trap.c hypervisor/mm_pv.c hypervisor/mm_realise.c \
     hypervisor/hc_mmu.c hypervisor/mm_balloon.c hypervisor/daemon.c \
-    hypervisor/control.c
+    hypervisor/control.c \
+    hypervisor/time.c hypervisor/timer.c hypervisor/evtchn_2l.c \
+    hypervisor/evtchn.c hypervisor/upcall.c hypervisor/bounce_x86.c \
+    hypervisor/vcpu.c hypervisor/sched_block.c hypervisor/trap_x86.c \
+    hypervisor/cpuid_x86.c hypervisor/hc_trap.c hypervisor/hc_callback.c \
+    hypervisor/hc_vcpu.c
 
 # The hypervisor core without main() and the platform, for unit tests.
 VENEERD_CORE_SRCS := $(filter-out hypervisor/main.c,$(VENEERD_SRCS))

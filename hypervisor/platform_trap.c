@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -262,6 +263,8 @@ int platform_start(struct domain *d, const char *stub_path, bool paused)
         rc = -pthread_create(&d->notifier, NULL, platform_notifier, d);
         d->notifier_started = rc == 0;
     }
+    if (rc == 0)
+        time_domain_start(d); /* system time 0, pvclock, wallclock */
     for (unsigned int i = 0; rc == 0 && i < d->nr_vcpus; i++) {
         rc = -pthread_create(&d->vcpus[i].server, NULL, platform_serve,
                              &d->vcpus[i]);
@@ -315,7 +318,19 @@ int platform_pidfd(const struct domain *d)
 
 /* ---- serving hypercalls ---- */
 
-/* Wait for the next request on v's mailbox: spin, then sleep. */
+/* Sleep on v's request word until a request comes or v's next timer is
+ * due (timer.c: the server thread runs its vCPU's timers). */
+static void platform_sleep(struct vcpu *v, uint32_t seq)
+{
+    uint64_t ns = time_ns_until(v->dom, vcpu_next_deadline(v));
+
+    if (ns == 0)
+        return;
+    futex_wait_ns(&v->mbox->req_seq, seq, ns == UINT64_MAX ? 0 : ns);
+}
+
+/* Wait for the next request on v's mailbox: spin, then sleep; fire v's
+ * timers meanwhile. */
 static bool platform_next_request(struct vcpu *v)
 {
     struct stub_mailbox *mb = v->mbox;
@@ -327,6 +342,7 @@ static bool platform_next_request(struct vcpu *v)
             v->last_req = seq;
             return true;
         }
+        timer_run(v);
         if (now_ns() < spin_end) {
             for (int i = 0; i < 64; i++)
                 __builtin_ia32_pause();
@@ -334,7 +350,7 @@ static bool platform_next_request(struct vcpu *v)
         }
         __atomic_store_n(&mb->veneerd_sleeping, 1, __ATOMIC_SEQ_CST);
         if (__atomic_load_n(&mb->req_seq, __ATOMIC_SEQ_CST) == seq && !v->stop)
-            futex_wait_ns(&mb->req_seq, seq, 0);
+            platform_sleep(v, seq);
         __atomic_store_n(&mb->veneerd_sleeping, 0, __ATOMIC_SEQ_CST);
         spin_end = now_ns() + VN_SERVER_SPIN_NS;
     }
@@ -373,13 +389,37 @@ static uint32_t platform_send_ops(struct vcpu *v)
     return (uint32_t)n;
 }
 
+/*
+ * v is about to run guest code again: fire due timers, then (v RUNNING, so
+ * that a later event kicks it) deliver a pending event upcall if one is
+ * deliverable (Xen's test_all_events). Returns the action that resumes v:
+ * its whole register set if anything changed it.
+ */
+static uint32_t platform_resume(struct vcpu *v, uint32_t action)
+{
+    timer_run(v);
+    vcpu_resume(v);
+    pthread_mutex_lock(&v->dom->mm_lock);
+    upcall_on_resume(v);
+    pthread_mutex_unlock(&v->dom->mm_lock);
+    if (domain_is_stopping(v->dom))
+        return STUB_ACT_HALT;
+    return v->regs_dirty ? STUB_ACT_SET_REGS : action;
+}
+
 static void platform_respond(struct vcpu *v, uint32_t action, int64_t ret)
 {
     struct stub_mailbox *mb = v->mbox;
     uint32_t nr_ops = 0;
 
-    if (action == STUB_ACT_RETURN && v->nr_ops)
+    if (action != STUB_ACT_HALT && v->nr_ops)
         nr_ops = platform_send_ops(v);
+    if (action != STUB_ACT_HALT && v->nr_ops == 0)
+        action = platform_resume(v, action);
+    if (action == STUB_ACT_SET_REGS) {
+        mb->out = v->regs;
+        mb->out_flags = v->out_flags;
+    }
     mb->ret = ret;
     mb->nr_ops = nr_ops;
     mb->ops_more = v->nr_ops != 0;
@@ -410,11 +450,13 @@ static void platform_handle(struct vcpu *v, const struct stub_mailbox *req)
 {
     struct domain *d = v->dom;
     struct hypercall_args hc;
+    uint32_t action = STUB_ACT_RETURN;
     char why[160];
     int64_t ret = 0;
 
     switch (req->kind) {
     case STUB_REQ_HYPERCALL:
+        vcpu_enter(v, &req->regs, false);
         hc.nr = req->regs.rax;
         hc.a[0] = req->regs.rdi;
         hc.a[1] = req->regs.rsi;
@@ -425,7 +467,14 @@ static void platform_handle(struct vcpu *v, const struct stub_mailbox *req)
         ret = hypercall_dispatch(v, &hc);
         platform_settle_mappings(v);
         pthread_mutex_unlock(&d->mm_lock);
+        v->regs.rax = (uint64_t)ret;
         v->held_ret = ret;
+        if (v->block_kind != VCPU_BLOCK_NONE)
+            vcpu_wait(v); /* SCHEDOP_block/poll: sleep, without mm_lock */
+        break;
+    case STUB_REQ_KICK:
+        vcpu_enter(v, &req->regs, true);
+        action = STUB_ACT_RESUME;
         break;
     case STUB_REQ_MORE_OPS:
         ret = v->held_ret; /* the hypercall's result, still owed */
@@ -438,8 +487,11 @@ static void platform_handle(struct vcpu *v, const struct stub_mailbox *req)
         domain_crash(d, why);
         break;
     case STUB_REQ_FAULT:
-        crash_dump(d, req);
-        domain_crash(d, "unhandled fault");
+        vcpu_enter(v, &req->regs, false);
+        pthread_mutex_lock(&d->mm_lock);
+        trap_fault(v, req);
+        pthread_mutex_unlock(&d->mm_lock);
+        action = STUB_ACT_RESUME;
         break;
     case STUB_REQ_BADCALL:
         snprintf(why, sizeof(why),
@@ -454,8 +506,7 @@ static void platform_handle(struct vcpu *v, const struct stub_mailbox *req)
         domain_crash(d, why);
         break;
     }
-    platform_respond(v, domain_is_stopping(d) ? STUB_ACT_HALT : STUB_ACT_RETURN,
-                     ret);
+    platform_respond(v, domain_is_stopping(d) ? STUB_ACT_HALT : action, ret);
 }
 
 static void *platform_serve(void *arg)
@@ -463,6 +514,9 @@ static void *platform_serve(void *arg)
     struct vcpu *v = arg;
     struct stub_mailbox req;
 
+    /* Timer deadlines are met to the microsecond, not the default 50 us
+     * slack of a futex wait. */
+    prctl(PR_SET_TIMERSLACK, 1ul, 0, 0, 0);
     while (platform_next_request(v)) {
         /* One copy of the guest-writable page, then only the copy. */
         memcpy(&req, (const void *)v->mbox, sizeof(req));
@@ -599,6 +653,22 @@ int platform_wait(struct domain *d, int sigfd)
     return signo;
 }
 
+/*
+ * platform_kick - interrupt v's guest with the kick signal, so that the
+ * stub posts a STUB_REQ_KICK with its registers (vcpu.c coalesces kicks).
+ * The domain has one vCPU, its process's only thread, so the signal goes to
+ * the process (pidfd: never to a recycled pid); more vCPUs will need
+ * per-thread pidfds. Called only by server threads, which platform_release
+ * joins before it closes the pidfd.
+ */
+void platform_kick(struct vcpu *v)
+{
+    struct domain *d = v->dom;
+
+    if (d->pidfd >= 0 && d->pid > 0)
+        sys_pidfd_kill(d->pidfd, STUB_SIG_KICK);
+}
+
 /* Kill the domain process; platform_wait reaps it. */
 void platform_stop(struct domain *d)
 {
@@ -615,6 +685,7 @@ void platform_release(struct domain *d)
             continue;
         v->stop = 1;
         futex_wake_all(&v->mbox->req_seq);
+        vcpu_unblock(v); /* out of SCHEDOP_block/poll */
         pthread_join(v->server, NULL);
         v->server_started = false;
     }

@@ -113,10 +113,70 @@ enum domain_state {
     DOM_CRASHED,  /* faulted, or its process died */
 };
 
+/* Where a vCPU is, for kicks (vcpu.c): running guest code, in veneerd
+ * serving a request, or asleep in SCHEDOP_block/poll. */
+enum vcpu_run_state {
+    VCPU_RUNNING = 0,
+    VCPU_IN_HV,
+    VCPU_BLOCKED,
+};
+
+/* What the vCPU asked to sleep for (sched_block.c). */
+enum vcpu_block_kind {
+    VCPU_BLOCK_NONE = 0,
+    VCPU_BLOCK_EVENT, /* SCHEDOP_block */
+    VCPU_BLOCK_POLL,  /* SCHEDOP_poll */
+};
+
+/* The guest-visible virtual CPU state of a PV vCPU (Xen's arch.pv). */
+struct vcpu_pv {
+    gva_t event_callback;    /* CALLBACKTYPE_event entry */
+    gva_t failsafe_callback; /* CALLBACKTYPE_failsafe entry */
+    gva_t syscall_callback;  /* CALLBACKTYPE_syscall entry (no user mode) */
+    gva_t nmi_callback;      /* CALLBACKTYPE_nmi entry (never raised) */
+    uint32_t vgc_flags;      /* VGCF_*_disables_events */
+    bool cr0_ts;             /* fpu_taskswitch: virtual CR0.TS */
+    uint64_t kernel_ss, kernel_sp; /* stack_switch */
+    uint64_t gs_base_user;         /* SEGBASE_GS_USER (no user mode yet) */
+    struct trap_info *traps;       /* virtual IDT, 256 entries, or NULL */
+};
+
 struct vcpu {
     unsigned int id;
     struct domain *dom;
     mfn_t cr3; /* current base pointer (an L4 frame) */
+    struct vcpu_pv pv;
+    /* The guest's registers while veneerd serves it (vcpu.c): loaded from
+     * each request; a handler that changes them sets regs_dirty and the
+     * stub resumes with the whole set (STUB_ACT_SET_REGS). */
+    struct stub_regs regs;
+    bool regs_dirty;
+    uint32_t out_flags; /* STUB_OUT_* bases to load with the regs */
+    /* upcall.c: this vCPU's vcpu_info, in shared_info or wherever
+     * VCPUOP_register_vcpu_info moved it (a RAM slot of the domain). */
+    struct vcpu_info *vinfo;
+    bool vinfo_registered;
+    /* vcpu.c: run state and kicks, under run_lock. */
+    pthread_mutex_t run_lock;
+    enum vcpu_run_state run_state;
+    bool kick_sent;      /* a kick signal is in flight, not yet served */
+    uint32_t wake_seq;   /* futex word a blocked server thread sleeps on */
+    uint64_t nr_kicks;   /* kick signals sent */
+    uint64_t nr_upcalls; /* event upcalls delivered */
+    /* sched_block.c: the pending SCHEDOP_block/poll. */
+    enum vcpu_block_kind block_kind;
+    int64_t poll_port;     /* one port polled, -1 for any, 0 for none */
+    uint64_t poll_timeout; /* absolute system time, 0 for none */
+    uint32_t block_seq;    /* wake_seq when the block began */
+    /* timer.c: deadlines in system time (ns). */
+    bool timer_armed;
+    uint64_t timer_deadline;
+    uint64_t periodic_period, periodic_last; /* period 0: stopped */
+    /* evtchn.c: the port each per-vCPU VIRQ is bound to, 0 if none. */
+    uint32_t virq_to_evtchn[NR_VIRQS];
+    /* hc_vcpu.c: runstate accounting (ns of system time). */
+    uint64_t rs_entry, rs_time[4];
+    unsigned int rs_state;
     /* platform_trap.c */
     struct stub_mailbox *mbox; /* veneerd's view of the mailbox page */
     pthread_t server;
@@ -192,6 +252,13 @@ struct domain {
     bool realise_full;     /* the incremental view was lost: redo it all */
     bool realise_walking;  /* mm_realise_all is walking the whole tree */
     bool realise_overflow; /* even the full walk overflowed: too scattered */
+
+    /* time.c: TSC value at system time 0. */
+    uint64_t tsc_base;
+
+    /* evtchn.c: the port table (VN_EVTCHN_MAX_PORTS entries). */
+    struct evtchn *evtchns;
+    pthread_mutex_t evtchn_lock; /* the table; taken before a run_lock */
 
     pthread_mutex_t mm_lock; /* hypercalls: frames, tables, mappings */
     pthread_mutex_t lock;    /* state, shutdown reason */
@@ -284,6 +351,128 @@ int64_t hc_mmu_update(struct vcpu *v, const uint64_t a[5]);
 int64_t hc_update_va_mapping(struct vcpu *v, const uint64_t a[5]);
 int64_t hc_mmuext_op(struct vcpu *v, const uint64_t a[5]);
 
+int64_t hc_set_trap_table(struct vcpu *v, const uint64_t a[5]);
+int64_t hc_stack_switch(struct vcpu *v, const uint64_t a[5]);
+int64_t hc_fpu_taskswitch(struct vcpu *v, const uint64_t a[5]);
+int64_t hc_set_segment_base(struct vcpu *v, const uint64_t a[5]);
+int64_t hc_set_callbacks(struct vcpu *v, const uint64_t a[5]);
+int64_t hc_callback_op(struct vcpu *v, const uint64_t a[5]);
+int64_t hc_iret(struct vcpu *v, const uint64_t a[5]);
+int64_t hc_vcpu_op(struct vcpu *v, const uint64_t a[5]);
+int64_t hc_set_timer_op(struct vcpu *v, const uint64_t a[5]);
+int64_t hc_event_channel_op(struct vcpu *v, const uint64_t a[5]);
+
+/* hc_version.c: the Xen interface version Veneer follows: 4.19. */
+#define VN_XEN_MAJOR 4
+#define VN_XEN_MINOR 19
+
+/* ---- time.c: system time, pvclock and wallclock ---- */
+/* TSC -> ns as pvclock does it: ((tsc_delta <<>> shift) * mul) >> 32. */
+struct time_scale {
+    uint32_t mul;
+    int8_t shift;
+};
+
+void time_scale_from_ratio(struct time_scale *ts, uint64_t ns, uint64_t cycles);
+uint64_t time_scale_delta(uint64_t delta, const struct time_scale *ts);
+const struct time_scale *time_host_scale(void);
+uint64_t time_tsc_khz(void);
+uint64_t time_now(const struct domain *d);
+uint64_t time_ns_until(const struct domain *d, uint64_t deadline);
+void time_domain_start(struct domain *d);
+void time_vcpu_update(struct vcpu *v, bool force);
+
+/* ---- timer.c: the per-vCPU singleshot and periodic timers ---- */
+void timer_set_singleshot(struct vcpu *v, uint64_t deadline);
+void timer_stop_singleshot(struct vcpu *v);
+void timer_set_periodic(struct vcpu *v, uint64_t period_ns);
+uint64_t timer_next(const struct vcpu *v);
+void timer_run(struct vcpu *v);
+
+/* ---- evtchn_2l.c: Xen's 2-level pending/mask/selector bits ---- */
+#define EVTCHN_2L_NEWLY_PENDING 0x1u /* the port went pending: pollers */
+#define EVTCHN_2L_NOTIFY        0x2u /* selector bit set: mark vCPU */
+unsigned int evtchn_2l_set_pending(struct shared_info *s, struct vcpu_info *vi,
+                                   uint32_t port);
+bool evtchn_2l_unmask(struct shared_info *s, struct vcpu_info *vi,
+                      uint32_t port);
+bool evtchn_2l_is_pending(const struct shared_info *s, uint32_t port);
+void evtchn_2l_clear_pending(struct shared_info *s, uint32_t port);
+bool evtchn_2l_mark_events_pending(struct vcpu_info *vi);
+
+/* ---- evtchn.c: the port table and event_channel_op ---- */
+int evtchn_domain_init(struct domain *d);
+void evtchn_domain_reset(struct domain *d);
+void evtchn_domain_destroy(struct domain *d);
+void evtchn_send_virq(struct vcpu *v, unsigned int virq);
+bool evtchn_port_valid(const struct domain *d, uint32_t port);
+bool evtchn_port_pending(struct domain *d, uint32_t port);
+
+/* ---- upcall.c: event upcalls to the guest's callback ---- */
+struct shared_info *upcall_shared_info(struct domain *d);
+struct vcpu_info *upcall_vcpu_info(struct vcpu *v);
+void upcall_mark_pending(struct vcpu *v);
+bool upcall_deliverable(struct vcpu *v);
+void upcall_on_resume(struct vcpu *v);
+int upcall_register_vcpu_info(struct vcpu *v, uint64_t mfn, uint32_t offset);
+
+/* ---- bounce_x86.c: Xen's x86-64 PV bounce frame ---- */
+/* RFLAGS bits the bounce and iret paths rewrite (SDM vol. 1, 3.4.3). */
+#define X86_EFLAGS_TF   0x00000100ull
+#define X86_EFLAGS_IF   0x00000200ull
+#define X86_EFLAGS_IOPL 0x00003000ull
+#define X86_EFLAGS_NT   0x00004000ull
+#define X86_EFLAGS_RF   0x00010000ull
+#define X86_EFLAGS_VM   0x00020000ull
+#define X86_EFLAGS_AC   0x00040000ull
+
+/* A canonical x86-64 address: bits 63..47 all equal (SDM vol. 1, 3.3.7.1). */
+static inline bool x86_is_canonical(uint64_t va)
+{
+    return (uint64_t)((int64_t)(va << 16) >> 16) == va;
+}
+
+#define BOUNCE_ERRCODE   0x1u /* push an error code */
+#define BOUNCE_INTERRUPT 0x2u /* mask events (evtchn_upcall_mask = 1) */
+#define BOUNCE_FRAME_MAX 8    /* words: rcx r11 [err] rip cs rflags rsp ss */
+
+struct bounce_frame {
+    gva_t va;              /* where the frame goes (the new rsp) */
+    unsigned int nr_words; /* 7, or 8 with an error code */
+    uint64_t w[BOUNCE_FRAME_MAX];
+};
+
+int bounce_build(struct stub_regs *r, uint8_t saved_mask, gva_t entry,
+                 unsigned int flags, uint32_t err, struct bounce_frame *f);
+int bounce_push(struct vcpu *v, gva_t entry, unsigned int flags, uint32_t err);
+
+/* ---- trap_x86.c: guest faults bounced to the virtual IDT ---- */
+uint32_t trap_pf_error_code(uint64_t host_err, bool guest_present);
+void trap_fault(struct vcpu *v, const struct stub_mailbox *req);
+
+/* ---- cpuid_x86.c: Xen's forced-emulation CPUID ---- */
+struct cpuid_regs {
+    uint32_t eax, ebx, ecx, edx;
+};
+void cpuid_leaf(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out);
+bool cpuid_emulate(struct vcpu *v);
+
+/* ---- vcpu.c: run state, kicks and sleeping without CPU ---- */
+void vcpu_init(struct vcpu *v);
+void vcpu_reset(struct vcpu *v);
+void vcpu_release(struct vcpu *v);
+void vcpu_enter(struct vcpu *v, const struct stub_regs *regs, bool kicked);
+void vcpu_resume(struct vcpu *v);
+void vcpu_kick(struct vcpu *v);
+void vcpu_unblock(struct vcpu *v);
+void vcpu_wake_pollers(struct domain *d, uint32_t port);
+void vcpu_wait(struct vcpu *v);
+uint64_t vcpu_next_deadline(const struct vcpu *v);
+
+/* ---- sched_block.c: SCHEDOP_block and SCHEDOP_poll ---- */
+int64_t sched_block(struct vcpu *v);
+int64_t sched_poll(struct vcpu *v, gva_t arg);
+
 /* console.c */
 void console_write(struct domain *d, const char *buf, size_t len);
 void console_flush(struct domain *d);
@@ -292,6 +481,8 @@ void console_detach_all(struct domain *d);
 
 /* crash_dump.c */
 void crash_dump(struct domain *d, const struct stub_mailbox *req);
+void crash_dump_regs(struct domain *d, const char *why,
+                     const struct stub_regs *r);
 
 /* platform_trap.c: the trap platform (the only file that knows the stub) */
 int platform_start(struct domain *d, const char *stub_path, bool paused);
@@ -302,5 +493,6 @@ void platform_reap(struct domain *d);
 int platform_wait(struct domain *d, int sigfd);
 void platform_stop(struct domain *d);
 void platform_release(struct domain *d);
+void platform_kick(struct vcpu *v);
 
 #endif /* VENEER_VENEERD_H */

@@ -277,6 +277,12 @@ int cmd_host_start(const struct vn_cmd *cmd, int argc, char **argv)
     for (int i = HOST_NDAEMONS - 1; i >= 0; i--)
         if (started[i])
             stop_daemon(rundir, &host_daemons[i]);
+    if (started[0]) {
+        char path[PATHLEN];
+
+        host_path(path, sizeof(path), rundir, "xenstored");
+        rmdir(path);
+    }
     return VN_EXIT_ERROR;
 }
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Guest traps in the stub: SIGSYS (a hypercall, or a refused system-call
- * entry) and the fault signals. Each becomes a request in the vCPU's
- * mailbox; veneerd's answer is applied to the signal frame, and returning
+ * entry), the fault signals and the kick signal. Each becomes a request in
+ * the vCPU's mailbox; veneerd's answer is applied to the signal frame, and returning
  * from the handler resumes the guest.
  */
 #include <asm/unistd.h>
@@ -133,6 +133,38 @@ static uint32_t stub_run_ops(struct stub_mailbox *mb, unsigned int vcpu,
     return 0;
 }
 
+/* STUB_ACT_SET_REGS: the guest resumes with veneerd's register set. The
+ * kernel's sigreturn keeps cs/ss and sanitises rflags. */
+static void stub_load_regs(struct sigcontext *c, const struct stub_mailbox *mb)
+{
+    const struct stub_regs *r = &mb->out;
+
+    c->rax = r->rax;
+    c->rbx = r->rbx;
+    c->rcx = r->rcx;
+    c->rdx = r->rdx;
+    c->rsi = r->rsi;
+    c->rdi = r->rdi;
+    c->rbp = r->rbp;
+    c->rsp = r->rsp;
+    c->r8 = r->r8;
+    c->r9 = r->r9;
+    c->r10 = r->r10;
+    c->r11 = r->r11;
+    c->r12 = r->r12;
+    c->r13 = r->r13;
+    c->r14 = r->r14;
+    c->r15 = r->r15;
+    c->rip = r->rip;
+    c->eflags = r->rflags;
+    /* Segment bases are thread state that sigreturn leaves alone: set
+     * them here (FSGSBASE; the guest could do the same itself). */
+    if (mb->out_flags & STUB_OUT_FS_BASE)
+        __asm__ volatile("wrfsbase %0" : : "r"(r->fs_base));
+    if (mb->out_flags & STUB_OUT_GS_BASE)
+        __asm__ volatile("wrgsbase %0" : : "r"(r->gs_base));
+}
+
 /*
  * Apply veneerd's answer: run the mapping ops it sent (asking for more
  * while it has them), then hand the guest its result.
@@ -140,11 +172,15 @@ static uint32_t stub_run_ops(struct stub_mailbox *mb, unsigned int vcpu,
 static void stub_apply(struct stub_mailbox *mb, unsigned int vcpu,
                        struct sigcontext *c)
 {
+    uint32_t action;
+
     for (;;) {
         uint32_t failed;
         int32_t err = 0;
 
-        if (__atomic_load_n(&mb->action, __ATOMIC_ACQUIRE) != STUB_ACT_RETURN)
+        action = __atomic_load_n(&mb->action, __ATOMIC_ACQUIRE);
+        if (action != STUB_ACT_RETURN && action != STUB_ACT_RESUME &&
+            action != STUB_ACT_SET_REGS)
             stub_halt(mb);
         failed = stub_run_ops(mb, vcpu, &err);
         if (failed) {
@@ -158,7 +194,10 @@ static void stub_apply(struct stub_mailbox *mb, unsigned int vcpu,
         }
         stub_call_veneerd(mb);
     }
-    c->rax = (uint64_t)mb->ret;
+    if (action == STUB_ACT_RETURN)
+        c->rax = (uint64_t)mb->ret;
+    else if (action == STUB_ACT_SET_REGS)
+        stub_load_regs(c, mb);
 }
 
 static void stub_on_sigsys(int sig, void *info, void *ctx)
@@ -199,13 +238,31 @@ static void stub_on_fault(int sig, void *info, void *ctx)
     stub_apply(mb, vcpu, &uc->mcontext);
 }
 
+/* The kick signal interrupts the guest and posts a request: the guest's
+ * registers go to veneerd, which delivers a pending event or resumes. */
+static void stub_on_kick(int sig, void *info, void *ctx)
+{
+    struct stub_ucontext *uc = ctx;
+    unsigned int vcpu = stub_current_vcpu();
+    struct stub_mailbox *mb = stub_mailbox_of(vcpu);
+
+    (void)sig;
+    (void)info;
+    stub_save_regs(&mb->regs, &uc->mcontext);
+    mb->kind = STUB_REQ_KICK;
+    stub_call_veneerd(mb);
+    stub_apply(mb, vcpu, &uc->mcontext);
+}
+
+/* Every handler runs with the kick blocked: a request in flight owns the
+ * mailbox until it is answered (stub_abi.h, STUB_SIG_KICK). */
 static int stub_handle(int sig, void (*fn)(int, void *, void *))
 {
     struct stub_sigaction sa = {
         .handler = fn,
         .flags = SA_SIGINFO_ | SA_ONSTACK_ | SA_RESTORER_,
         .restorer = stub_restorer,
-        .mask = 0,
+        .mask = 1ull << (STUB_SIG_KICK - 1),
     };
 
     return (int)stub_syscall(__NR_rt_sigaction, sig, (long)&sa, 0,
@@ -230,5 +287,7 @@ int stub_trap_install(void)
     for (unsigned int i = 0; rc == 0 && i < sizeof(faults) / sizeof(*faults);
          i++)
         rc = stub_handle(faults[i], stub_on_fault);
+    if (rc == 0)
+        rc = stub_handle(STUB_SIG_KICK, stub_on_kick);
     return (int)rc;
 }

@@ -21,3 +21,7 @@ $(eval $(call guest_elf,mmu,tests/guests/mmu.c $(GTEST_SRCS),0x80000000))
 $(eval $(call guest_elf,traps,tests/guests/traps.c $(GTEST_SRCS),0x10000000))
 $(eval $(call guest_elf,timer,tests/guests/timer.c $(GTEST_SRCS),0x600000))
 $(eval $(call guest_elf,balloon,tests/guests/balloon.c $(GTEST_SRCS),0x20000000))
+# Upcalls, timers and blocking, against veneerd with their own entry code
+# (uplib); idle_block is also the no-CPU-while-blocked check.
+$(eval $(call guest_elf,idle_block,tests/guests/idle_block.c tests/guests/uplib.c,0x300000))
+$(eval $(call guest_elf,upcall_probe,tests/guests/upcall_probe.c tests/guests/uplib.c,0x2000000))

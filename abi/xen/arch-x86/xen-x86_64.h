@@ -123,7 +123,10 @@
  * IN (written by the guest, read by the hypervisor):
  *   rax, r11, rcx  values to restore (rcx/r11 ignored if VGCF_in_syscall)
  *   flags          VGCF_in_syscall or 0
- *   rip, cs        return address and selector (RPL must be 3)
+ *   rip, cs        return address and selector: RPL 0 (as in the frames
+ *                  the hypervisor builds for kernel context) returns to the
+ *                  kernel; RPL 3 switches to guest user mode, which needs
+ *                  user page tables (without them the domain crashes)
  *   rflags         IF selects whether upcalls are unmasked on return
  *   rsp, ss        stack to return to
  */

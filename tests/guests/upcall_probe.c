@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * upcall_probe: veneerd's upcall, timer and blocking paths against Xen's
+ * semantics, with its own entry code (uplib), and their latency.
+ *
+ * Checks, in order:
+ *  1. Xen's default 100 Hz periodic tick reaches a blocked vCPU (about 5
+ *     events in 55 ms; 2 to 7 allowed, as ticks merge under host load),
+ *     and VCPUOP_stop_periodic_timer stops it.
+ *  2. A running vCPU (upcalls unmasked, spinning) is interrupted for a
+ *     timer event (the kick path): upcall latency deadline -> callback.
+ *  3. A blocked vCPU wakes for its timer: latency deadline -> callback.
+ *  4. VCPUOP_register_vcpu_info (with upcalls masked, as a guest must):
+ *     the old contents are copied, evtchn_pending_sel is all ones, one
+ *     spurious upcall follows the unmask, and events arrive there after.
+ *  5. Argument checks: -EBUSY, -EINVAL, -ENOENT, -EEXIST and friends.
+ *  6. set_segment_base(FS) shows in rdfsbase; a software `int $0x81`
+ *     reaches its set_trap_table gate with rip after the instruction.
+ *
+ * Prints "upcall_probe: ok ..." per check, the latency lines
+ * "upcall_probe: latency <path> min/median/max <a>/<b>/<c> us", and
+ * "upcall_probe: SUCCESS" (poweroff) or "upcall_probe: ABORT" (crash).
+ */
+#include <xen/errno.h>
+#include <xen/event_channel.h>
+#include <xen/sched.h>
+#include <xen/vcpu.h>
+#include <veneer/console.h>
+#include <veneer/runtime.h>
+
+#include "uplib.h"
+
+#define US        1000ull
+#define MS        1000000ull
+#define ROUNDS    15
+#define AHEAD_NS  (3 * MS)
+#define GIVEUP_NS (500 * MS)
+
+static unsigned int failures;
+
+static void check(int ok, const char *what, long got)
+{
+    printf("upcall_probe: %s %s (%ld)\n", ok ? "ok" : "FAIL", what, got);
+    if (!ok)
+        failures++;
+}
+
+static void sort(uint64_t *a, unsigned int n)
+{
+    for (unsigned int i = 1; i < n; i++)
+        for (unsigned int j = i; j > 0 && a[j - 1] > a[j]; j--) {
+            uint64_t t = a[j];
+            a[j] = a[j - 1];
+            a[j - 1] = t;
+        }
+}
+
+static void report(const char *path, uint64_t *lat, unsigned int n)
+{
+    sort(lat, n);
+    printf("upcall_probe: latency %s min/median/max %llu/%llu/%llu us\n", path,
+           (unsigned long long)(lat[0] / US),
+           (unsigned long long)(lat[n / 2] / US),
+           (unsigned long long)(lat[n - 1] / US));
+}
+
+static long set_timer(uint64_t deadline)
+{
+    return up_hypercall(__HYPERVISOR_set_timer_op, deadline, 0, 0);
+}
+
+/* 1. Ticks while blocked for 55 ms with the default periodic timer. */
+static void check_default_tick(void)
+{
+    uint64_t t0 = up_now(), ev0 = up_stats.timer_events;
+    long rc = 0;
+
+    up_mask();
+    while (rc == 0 && up_now() - t0 < 55 * MS) {
+        rc = up_hypercall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0);
+        up_mask();
+    }
+    up_unmask();
+    check(rc == 0 && up_stats.timer_events - ev0 >= 2 &&
+              up_stats.timer_events - ev0 <= 7,
+          "Xen's default 100 Hz tick: timer events in 55 ms",
+          (long)(up_stats.timer_events - ev0));
+    rc = up_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_stop_periodic_timer, 0, 0);
+    ev0 = up_stats.timer_events;
+    t0 = up_now();
+    while (up_now() - t0 < 30 * MS)
+        ;
+    check(rc == 0 && up_stats.timer_events == ev0,
+          "stop_periodic_timer: no tick in 30 ms", (long)rc);
+}
+
+/* 2. Spin with upcalls enabled; the timer's event must interrupt us. */
+static void check_running_kick(void)
+{
+    uint64_t lat[ROUNDS];
+    unsigned int got = 0;
+
+    up_unmask();
+    for (unsigned int i = 0; i < ROUNDS; i++) {
+        uint64_t up0 = up_stats.upcalls, deadline = up_now() + AHEAD_NS;
+
+        set_timer(deadline);
+        while (up_stats.upcalls == up0 && up_now() < deadline + GIVEUP_NS)
+            __asm__ volatile("pause");
+        if (up_stats.upcalls == up0)
+            break;
+        lat[got++] = up_stats.last_entry_ns - deadline;
+    }
+    check(got == ROUNDS, "a spinning vCPU is interrupted by its timer (kick)",
+          (long)got);
+    if (got)
+        report("timer->callback, vCPU running (kick)", lat, got);
+}
+
+/* 3. Block; the timer's event must wake us and arrive as an upcall. */
+static void check_blocked_wake(void)
+{
+    uint64_t lat[ROUNDS];
+    unsigned int got = 0;
+
+    for (unsigned int i = 0; i < ROUNDS; i++) {
+        uint64_t ev0 = up_stats.timer_events, deadline = up_now() + AHEAD_NS;
+        long rc;
+
+        up_mask();
+        rc = set_timer(deadline);
+        while (rc == 0 && up_stats.timer_events == ev0)
+            rc = up_hypercall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0);
+        up_unmask();
+        if (rc != 0 || up_stats.last_entry_ns < deadline)
+            break;
+        lat[got++] = up_stats.last_entry_ns - deadline;
+    }
+    check(got == ROUNDS, "a blocked vCPU wakes for its timer, never early",
+          (long)got);
+    if (got)
+        report("timer->callback, vCPU blocked", lat, got);
+}
+
+static uint8_t vinfo_page[4096] __attribute__((aligned(4096)));
+
+static long register_vcpu_info(struct start_info *si, uint32_t offset)
+{
+    struct vcpu_register_vcpu_info r = {
+        .mfn = up_mfn_of(si, vinfo_page),
+        .offset = offset,
+    };
+
+    return up_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0,
+                        (unsigned long)&r);
+}
+
+/* 4. Move vcpu_info into our own page. */
+static void check_register_vcpu_info(struct start_info *si)
+{
+    volatile struct vcpu_info *nv =
+        (volatile struct vcpu_info *)(vinfo_page + 192);
+    uint64_t up0, ev0, deadline;
+    long rc;
+
+    up_mask();
+    up_vi->arch.cr2 = 0x5eed;
+    rc = register_vcpu_info(si, 192);
+    check(rc == 0, "register_vcpu_info", rc);
+    check(nv->arch.cr2 == 0x5eed && nv->evtchn_upcall_mask == 1,
+          "old contents copied (cr2, mask)", (long)nv->arch.cr2);
+    check(nv->evtchn_pending_sel == ~0ull && nv->evtchn_upcall_pending == 1,
+          "pending_sel all ones, upcall pending",
+          (long)nv->evtchn_upcall_pending);
+    check(nv->time.tsc_to_system_mul != 0 && !(nv->time.version & 1),
+          "time info there", (long)nv->time.version);
+    up_vi = nv;
+    up0 = up_stats.upcalls;
+    up_unmask();
+    check(up_stats.upcalls == up0 + 1 && up_stats.last_sel == ~0ull,
+          "one spurious upcall, selector all ones",
+          (long)(up_stats.upcalls - up0));
+    ev0 = up_stats.timer_events;
+    deadline = up_now() + AHEAD_NS;
+    up_mask();
+    rc = set_timer(deadline);
+    while (rc == 0 && up_stats.timer_events == ev0)
+        rc = up_hypercall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0);
+    up_unmask();
+    check(rc == 0 && up_stats.timer_events == ev0 + 1,
+          "timer events arrive at the new vcpu_info", rc);
+    check(register_vcpu_info(si, 0) == -XEN_EBUSY, "a second time: -EBUSY",
+          register_vcpu_info(si, 0));
+}
+
+/* 5. Xen's error codes. */
+static void check_errors(void)
+{
+    struct evtchn_bind_virq b = {.virq = VIRQ_TIMER, .vcpu = 0};
+    struct sched_poll p = {.nr_ports = 129};
+    uint16_t unreg[2] = {0 /* CALLBACKTYPE_event */, 0};
+    long rc;
+
+    rc = up_hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq,
+                      (unsigned long)&b, 0);
+    check(rc == -XEN_EEXIST, "bind VIRQ_TIMER twice: -EEXIST", rc);
+    rc = up_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_is_up, 0, 0);
+    check(rc == 1, "VCPUOP_is_up(0) = 1", rc);
+    rc = up_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_is_up, 1, 0);
+    check(rc == -XEN_ENOENT, "VCPUOP_is_up(1): -ENOENT", rc);
+    rc = up_hypercall(__HYPERVISOR_callback_op, 1 /* unregister */,
+                      (unsigned long)unreg, 0);
+    check(rc == -XEN_EINVAL, "unregister the event callback: -EINVAL", rc);
+    rc =
+        up_hypercall(__HYPERVISOR_sched_op, SCHEDOP_poll, (unsigned long)&p, 0);
+    check(rc == -XEN_EINVAL, "poll 129 ports: -EINVAL", rc);
+    rc = up_hypercall(__HYPERVISOR_set_segment_base, 0, 0x800000000000ull, 0);
+    check(rc == -XEN_EINVAL, "non-canonical FS base: -EINVAL", rc);
+}
+
+static volatile uint64_t softint_rip;
+void up_softint_c(uint64_t *frame);
+void up_softint_c(uint64_t *frame)
+{
+    softint_rip = frame[0]; /* rip, after rcx and r11 were taken */
+}
+
+/* The `int $0x81` gate: same frame as the event callback. */
+__asm__(".text\n"
+        ".globl up_softint_entry\n"
+        "up_softint_entry:\n"
+        "    movq (%rsp), %rcx\n"
+        "    movq 8(%rsp), %r11\n"
+        "    addq $16, %rsp\n"
+        "    pushq %rax\n"
+        "    pushq %rdi\n"
+        "    leaq 16(%rsp), %rdi\n"
+        "    call up_softint_c\n"
+        "    popq %rdi\n"
+        "    popq %rax\n"
+        "    pushq $0\n"
+        "    jmp hypercall_page + 23 * 32\n");
+extern char up_softint_entry[];
+
+/* 6. FS base and a software interrupt through the virtual IDT. */
+static void check_segbase_and_softint(void)
+{
+    struct trap_info t[2] = {
+        {.vector = 0x81,
+         .flags = 3,
+         .cs = FLAT_KERNEL_CS,
+         .address = (uint64_t)(uintptr_t)up_softint_entry},
+        {0},
+    };
+    uint64_t fs = 0, after;
+    long rc;
+
+    rc = up_hypercall(__HYPERVISOR_set_segment_base, 0, 0x12345000, 0);
+    __asm__ volatile("rdfsbase %0" : "=r"(fs));
+    check(rc == 0 && fs == 0x12345000, "set_segment_base(FS) shows in rdfsbase",
+          (long)fs);
+    __asm__ volatile("wrfsbase %0" : : "r"(0ull));
+    rc = up_hypercall(__HYPERVISOR_set_trap_table, (unsigned long)t, 0, 0);
+    __asm__ volatile("int $0x81\n"
+                     "1: leaq 1b(%%rip), %0"
+                     : "=r"(after)
+                     :
+                     : "memory");
+    check(rc == 0 && softint_rip == after,
+          "int $0x81 reaches its gate, rip after the instruction",
+          (long)(softint_rip - after));
+}
+
+int guest_main(struct start_info *si)
+{
+    if (up_init(si) < 0)
+        return 1;
+    printf("upcall_probe: VIRQ_TIMER on port %u\n", up_timer_port);
+    check_default_tick();
+    check_running_kick();
+    check_blocked_wake();
+    check_register_vcpu_info(si);
+    check_errors();
+    check_segbase_and_softint();
+    if (failures) {
+        printf("upcall_probe: ABORT (%u failed)\n", failures);
+        return 1;
+    }
+    printf("upcall_probe: SUCCESS\n");
+    return 0;
+}
