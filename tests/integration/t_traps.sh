@@ -1,10 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# pending_traps (rename to t_traps.sh once veneerd bounces traps): boots
-# the traps guest, which takes #PF (repaired by its handler), int3, ud2,
-# #DE and #GP through its own trap table and carries on, and checks cr2,
-# error codes and the bounce frame; it must print "traps: SUCCESS" and
-# power off. Then with "unhandled", a fault no handler claims must end the
+# t_traps: boots the traps guest, which takes #PF (repaired by its
+# handler), int3, ud2, #DE and #GP through its own trap table and carries
+# on, and checks cr2, error codes and the bounce frame; it must print
+# "traps: SUCCESS" and power off. Then with "unhandled", a fault no handler claims must end the
 # domain (exit 1) with the runtime's register dump and cr2.
 set -u
 . tests/integration/lib.sh

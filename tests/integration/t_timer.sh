@@ -1,7 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# pending_timer (rename to t_timer.sh once veneerd has time, timers and
-# events): boots the timer guest (pvclock, wallclock, three 50 ms sleeps
+# t_timer: boots the timer guest (pvclock, wallclock, three 50 ms sleeps
 # woken by VIRQ_TIMER through the upcall, a singleshot timer, a past
 # deadline, cancel, SCHEDOP_poll). It must print "timer: SUCCESS" and power
 # off, and the wallclock it reports at start and end must lie within the
