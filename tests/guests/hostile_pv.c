@@ -2,10 +2,11 @@
 /*
  * hostile, PV hypercalls: bad pointers, counts, frames, slots, vectors,
  * ports and subcommands for mmu_update, mmuext_op, update_va_mapping,
- * set_trap_table, callback_op, vcpu_op, event_channel_op and
- * SCHEDOP_poll, each expecting Xen's error (xen/arch/x86/mm.c,
- * pv/callback.c, pv/traps.c, common/domain.c, event_channel.c,
- * sched/core.c). Every state a positive control creates is undone.
+ * set_trap_table, callback_op, vcpu_op, event_channel_op, SCHEDOP_poll
+ * and set_segment_base, each expecting Xen's error (xen/arch/x86/mm.c,
+ * pv/callback.c, pv/traps.c, pv/misc-hypercalls.c, common/domain.c,
+ * event_channel.c, sched/core.c). Every state a positive control creates
+ * is undone.
  */
 #include <xen/callback.h>
 #include <xen/errno.h>
@@ -429,6 +430,25 @@ static void bad_poll(void)
                    "poll of port 0xffffffff");
 }
 
+static void bad_set_segment_base(void)
+{
+    static const unsigned int bad_which[] = {4, 99, 0xffffffffU};
+    static const char *const bases[] = {"FS", "GS_USER", "GS_KERNEL"};
+    long rc;
+
+    rc = HYPERVISOR_set_segment_base(bad_which[0], 0);
+    if (!hostile_have(rc, "set_segment_base"))
+        return;
+    for (unsigned int i = 0; i < 3; i++)
+        hostile_expect(i == 0 ? rc
+                              : HYPERVISOR_set_segment_base(bad_which[i], 0),
+                       -XEN_EINVAL, "set_segment_base which %#x", bad_which[i]);
+    for (unsigned int i = 0; i < 3; i++)
+        hostile_expect(
+            HYPERVISOR_set_segment_base(SEGBASE_FS + i, NON_CANONICAL),
+            -XEN_EINVAL, "set_segment_base %s non-canonical", bases[i]);
+}
+
 void hostile_pv_cases(const struct start_info *si)
 {
     hostile_pv_setup(si);
@@ -442,4 +462,5 @@ void hostile_pv_cases(const struct start_info *si)
     bad_vcpu_op();
     bad_event_channel_op();
     bad_poll();
+    bad_set_segment_base();
 }
