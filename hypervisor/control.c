@@ -144,8 +144,8 @@ static void control_list(int fd, const struct vn_ctl_hdr *h)
     struct vn_dominfo *infos;
     unsigned int n = daemon_list(all, VN_MAX_DOMAINS);
 
-    if (n > VN_CTL_MAX_PAYLOAD / sizeof(*infos))
-        n = VN_CTL_MAX_PAYLOAD / sizeof(*infos);
+    _Static_assert(VN_MAX_DOMAINS * sizeof(*infos) <= VN_CTL_MAX_PAYLOAD,
+                   "a LIST of every domain fits one reply");
     infos = calloc(n ? n : 1, sizeof(*infos));
     if (!infos) {
         control_reply(fd, h, -ENOMEM, NULL, 0, -1);
@@ -219,10 +219,10 @@ static void control_domain_op(int fd, const struct vn_ctl_hdr *h, const void *p)
             domain_shutdown(m->d, u.sd.reason);
         break;
     case VN_CTL_SET_MAX_MEM:
-        /* RAM slots are fixed at creation: the maximum can go down, or
+        /* RAM slots are fixed at creation: the maximum can go down (even
+         * below what the guest holds: it then cannot grow, as on Xen), or
          * back up to what the domain was created with. */
-        if (u.mem.max_kib / 4 > m->d->nr_slots - 1 ||
-            u.mem.max_kib / 4 < m->d->nr_pages)
+        if (u.mem.max_kib / 4 > m->d->nr_slots - 1)
             rc = -EINVAL;
         else
             m->d->max_pages = u.mem.max_kib / 4;

@@ -268,6 +268,7 @@ void daemon_destroy(struct managed *m)
         if (m->registered)
             epoll_ctl(dmn.epfd, EPOLL_CTL_DEL, platform_pidfd(m->d), NULL);
         log_info("dom%u (%s): destroyed", m->d->id, m->d->name);
+        daemon_store_release(m->d->id);
         if (m->d->con_fd >= 0)
             close(m->d->con_fd);
         domain_destroy(m->d);
@@ -321,6 +322,7 @@ static void daemon_domain_stopped(struct watch *w)
         if (domain_reset(d) == 0 &&
             daemon_boot(m, d->cmdline, false, err, sizeof(err)) == 0) {
             log_info("dom%u (%s): restarted", d->id, d->name);
+            daemon_store_restarted(d->id, d->nr_pages * 4);
             return;
         }
         log_warnx("dom%u (%s): restart failed: %s", d->id, d->name, err);
@@ -491,6 +493,7 @@ int daemon_main(int argc, char **argv, const char *stub)
     }
     snprintf(dmn.stub, sizeof(dmn.stub), "%s", stub);
     daemon_paths(rundir);
+    daemon_store_init(rundir);
     sigemptyset(&stop);
     sigaddset(&stop, SIGINT);
     sigaddset(&stop, SIGTERM);

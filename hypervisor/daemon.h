@@ -34,6 +34,11 @@ void daemon_dominfo(const struct managed *m, struct vn_dominfo *info);
 
 int daemon_main(int argc, char **argv, const char *stub);
 
+/* daemon_store.c */
+void daemon_store_init(const char *rundir);
+void daemon_store_release(uint32_t domid);
+void daemon_store_restarted(uint32_t domid, uint64_t memory_kib);
+
 /* control.c */
 void control_serve(int fd);
 

@@ -9,15 +9,17 @@ VENEERD_SRCS := hypervisor/main.c hypervisor/log.c hypervisor/elf_load.c \
     hypervisor/hc_vm_assist.c hypervisor/console.c hypervisor/crash_dump.c \
     hypervisor/platform_trap.c hypervisor/mm_pv.c hypervisor/mm_realise.c \
     hypervisor/hc_mmu.c hypervisor/mm_balloon.c hypervisor/daemon.c \
-    hypervisor/control.c \
+    hypervisor/control.c hypervisor/daemon_store.c \
     hypervisor/time.c hypervisor/timer.c hypervisor/evtchn_2l.c \
     hypervisor/evtchn.c hypervisor/upcall.c hypervisor/bounce_x86.c \
     hypervisor/vcpu.c hypervisor/sched_block.c hypervisor/trap_x86.c \
     hypervisor/cpuid_x86.c hypervisor/hc_trap.c hypervisor/hc_callback.c \
     hypervisor/hc_vcpu.c
 
-# The hypervisor core without main() and the platform, for unit tests.
-VENEERD_CORE_SRCS := $(filter-out hypervisor/main.c,$(VENEERD_SRCS))
+# The hypervisor core without the command line and the daemon, for unit
+# tests.
+VENEERD_CORE_SRCS := $(filter-out hypervisor/main.c hypervisor/daemon.c \
+    hypervisor/control.c hypervisor/daemon_store.c,$(VENEERD_SRCS))
 
 STUB_SRCS := hypervisor/stub/stub_entry.S hypervisor/stub/stub_main.c \
     hypervisor/stub/stub_sys.c hypervisor/stub/stub_seccomp.c \
@@ -26,6 +28,8 @@ STUB_SRCS := hypervisor/stub/stub_entry.S hypervisor/stub/stub_main.c \
 BINS += $(BUILD)/bin/veneerd $(BUILD)/libexec/veneer-stub
 
 $(eval $(call host_prog,$(BUILD)/bin/veneerd,$(VENEERD_SRCS),-lpthread))
+# The daemon tells vstored about domains it tears down (daemon_store.c).
+$(BUILD)/bin/veneerd: $(BUILD)/lib/libvstore.a
 
 $(BUILD)/libexec/veneer-stub: $(call objs_of,sobj,$(STUB_SRCS)) hypervisor/stub/stub.ld
 	@mkdir -p $(dir $@)

@@ -28,8 +28,9 @@
 /* Version 1: the first control ABI. */
 #define VN_CTL_VERSION 1u
 
-/* Largest payload either side sends or accepts. */
-#define VN_CTL_MAX_PAYLOAD 65536u
+/* Largest payload either side sends or accepts: a LIST of the most
+ * domains one veneerd hosts (1024 x struct vn_dominfo) fits. */
+#define VN_CTL_MAX_PAYLOAD 262144u
 
 /* Domain names: printable ASCII, no '/', unique per host. */
 #define VN_NAME_MAX 64
@@ -106,6 +107,7 @@ struct vn_ctl_create {
     uint8_t on_crash;    /* default VN_ON_DESTROY */
     uint8_t pad[5];
 };
+_Static_assert(sizeof(struct vn_ctl_create) == 1112, "vn_ctl_create size");
 #define VN_CREATE_PAUSED 0x1u /* build, but do not run, the guest */
 
 /* Actions for vn_ctl_create.on_*. */
@@ -146,7 +148,7 @@ struct vn_dominfo {
     uint64_t max_memory_kib; /* maximum_reservation, in KiB */
     uint64_t cpu_time_ns;    /* CPU time of the domain process */
     uint64_t hypercalls;     /* hypercalls served */
-    int32_t pid;             /* the domain process */
+    int32_t pid;             /* the domain process; -1 once it is gone */
     uint32_t pad;
     uint64_t store_mfn;    /* xenstore ring page */
     uint32_t store_evtchn; /* its event channel, or 0 */
