@@ -1,13 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# vstored against Debian's C xenstored (and the echo floor) in one
-# vstored_bench run. xenstored needs Xen's libraries and /proc/xen: the
-# binary comes from the xen-utils package (apt-get download; only the
-# binary is kept, in $BUILD/bench/xenshim; nothing is installed), the
-# libraries are stand-ins
-# built from bench/vstored_xenshim.c, and an LD_PRELOAD part hands its
-# dom0 set-up a fake event-channel number and ring page. If xenstored
-# cannot be had, vstored is measured against echo alone.
+# vstored against Debian's C xenstored and oxenstored (and the echo floor)
+# in one vstored_bench run. Both daemons need Xen's libraries and
+# /proc/xen: the binaries come from the xen-utils package (apt-get
+# download; only they are kept, in $BUILD/bench/xenshim; nothing is
+# installed); the libraries are stand-ins built from
+# bench/vstored_xenshim.c (oxenstored binds some 40 more libxenctrl entry
+# points, generated here as ENOSYS stubs); an LD_PRELOAD part hands
+# xenstored's dom0 set-up a fake event-channel number and ring page and
+# hides a refused setrlimit; oxenstored takes those two files from its
+# config file and runs in a private mount namespace with a scratch
+# directory over /run, since its socket path is compiled in. A daemon
+# that cannot be had is left out.
 #
 # All processes run on one CPU (VSTORED_BENCH_CPU, default the last; "none"
 # to let them spread): a one-client ping-pong is otherwise bimodal,
@@ -30,13 +34,12 @@ make --no-print-directory "$BUILD/bin/vstored" "$BUILD/bench/vstored_bench" \
 shim="$BUILD/bench/xenshim"
 peer=()
 
-# The xenstored binary from xen-utils-<version> of the running Debian.
-# Only the binary is kept: the rest of the package must not land under
-# $BUILD (make includes every *.d file there).
-fetch_xenstored() {
+# The daemons from xen-utils-<version> of the running Debian. Only the
+# binaries are kept: the rest of the package must not land under $BUILD
+# (make includes every *.d file there).
+fetch_daemons() {
     local pkg tmp
-    XENSTORED="$shim/xenstored"
-    [ -x "$XENSTORED" ] && return 0
+    [ -x "$shim/xenstored" ] && [ -x "$shim/oxenstored" ] && return 0
     pkg=$(apt-cache search --names-only '^xen-utils-4\.[0-9]+$' 2>/dev/null |
         awk '{print $1}' | sort -V | tail -1)
     [ -n "$pkg" ] || { echo "no xen-utils package known to apt"; return 1; }
@@ -44,17 +47,18 @@ fetch_xenstored() {
     if (cd "$tmp" && apt-get download -q "$pkg" >/dev/null 2>&1) &&
         dpkg -x "$tmp"/"$pkg"_*.deb "$tmp/root"; then
         mkdir -p "$shim"
-        cp "$tmp"/root/usr/lib/xen-*/bin/xenstored "$XENSTORED"
+        cp "$tmp"/root/usr/lib/xen-*/bin/xenstored \
+            "$tmp"/root/usr/lib/xen-*/bin/oxenstored "$shim/"
     else
         echo "apt-get download $pkg failed"
     fi
     rm -rf "$tmp"
-    [ -x "$XENSTORED" ]
+    [ -x "$shim/xenstored" ]
 }
 
-# The stand-in libraries, with the symbol versions xenstored asks for.
+# The stand-in libraries, with the symbol versions the daemons ask for.
 build_shims() {
-    local src=bench/vstored_xenshim.c
+    local src=bench/vstored_xenshim.c sym
     mkdir -p "$shim"
     cat >"$shim/evtchn.map" <<'MAP'
 VERS_1.0 { global: xenevtchn_open; xenevtchn_close; xenevtchn_fd;
@@ -64,41 +68,98 @@ VERS_1.2 { global: xenevtchn_fdopen; } VERS_1.0;
 MAP
     echo 'VERS_1.0 { global: xengnttab_*; local: *; };' >"$shim/gnttab.map"
     echo 'VERS_4.17.0 { global: xc_*; local: *; };' >"$shim/ctrl.map"
+    # oxenstored binds every entry point at load time: those the shim
+    # does not implement fail with ENOSYS.
+    {
+        echo '#include <errno.h>'
+        for sym in $(readelf --dyn-syms -W "$shim/oxenstored" 2>/dev/null |
+            grep -oE 'xc_[a-z_0-9]+@VERS_4' | cut -d@ -f1 | sort -u); do
+            case $sym in
+            xc_interface_open | xc_interface_close | xc_domain_getinfo) ;;
+            *) echo "long $sym(void) { errno = ENOSYS; return -1; }" ;;
+            esac
+        done
+    } >"$shim/xc_enosys.c"
     $CC -shared -fPIC -O2 -DSHIM_EVTCHN -Wl,--version-script="$shim/evtchn.map" \
         -Wl,-soname,libxenevtchn.so.1 -o "$shim/libxenevtchn.so.1" $src &&
     $CC -shared -fPIC -O2 -DSHIM_GNTTAB -Wl,--version-script="$shim/gnttab.map" \
         -Wl,-soname,libxengnttab.so.1 -o "$shim/libxengnttab.so.1" $src &&
     $CC -shared -fPIC -O2 -DSHIM_CTRL -Wl,--version-script="$shim/ctrl.map" \
-        -Wl,-soname,libxenctrl.so.4.17 -o "$shim/libxenctrl.so.4.17" $src &&
+        -Wl,-soname,libxenctrl.so.4.17 -o "$shim/libxenctrl.so.4.17" $src \
+        "$shim/xc_enosys.c" &&
+    $CC -shared -fPIC -O2 -DSHIM_CTRL -Wl,--version-script="$shim/ctrl.map" \
+        -Wl,-soname,libxenguest.so.4.17 -o "$shim/libxenguest.so.4.17" $src \
+        "$shim/xc_enosys.c" &&
     $CC -shared -fPIC -O2 -DSHIM_PRELOAD -o "$shim/preload.so" $src -ldl
 }
 
 run=$(mktemp -d /tmp/vstored-vs-xs.XXXXXX)
-xpid=
+pids=()
 cleanup() {
-    [ -n "$xpid" ] && kill "$xpid" 2>/dev/null && wait "$xpid" 2>/dev/null
+    for p in "${pids[@]}"; do
+        kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+    done
     rm -rf "$run"
 }
 trap cleanup EXIT
 
-if fetch_xenstored && build_shims; then
-    echo 1 >"$run/xsd_port"
-    truncate -s 4096 "$run/xsd_kva"
-    env -u XENSTORED_PATH XENSTORED_RUNDIR="$run" \
-        LD_LIBRARY_PATH="$shim" LD_PRELOAD="$shim/preload.so" \
-        VXSHIM_PORT_FILE="$run/xsd_port" VXSHIM_KVA_FILE="$run/xsd_kva" \
-        "$XENSTORED" --no-fork >"$run/xenstored.log" 2>&1 &
-    xpid=$!
+# wait_socket NAME PATH LOG: add NAME as a peer once PATH listens.
+wait_socket() {
     for _ in $(seq 100); do
-        [ -S "$run/socket" ] && break
+        [ -S "$2" ] && break
         sleep 0.05
     done
-    if [ -S "$run/socket" ]; then
-        peer=(--peer "xenstored=$run/socket")
-        echo "xenstored: $XENSTORED (with stand-in Xen libraries)"
+    if [ -S "$2" ]; then
+        peer+=(--peer "$1=$2")
+        echo "$1: running with stand-in Xen libraries"
     else
-        echo "xenstored did not start:"; cat "$run/xenstored.log"
+        echo "$1 did not start:"
+        tail -5 "$3"
     fi
+}
+
+start_xenstored() {
+    mkdir -p "$run/xs"
+    echo 1 >"$run/xs/xsd_port"
+    truncate -s 4096 "$run/xs/xsd_kva"
+    env -u XENSTORED_PATH XENSTORED_RUNDIR="$run/xs" \
+        LD_LIBRARY_PATH="$shim" LD_PRELOAD="$shim/preload.so" \
+        VXSHIM_PORT_FILE="$run/xs/xsd_port" VXSHIM_KVA_FILE="$run/xs/xsd_kva" \
+        "$shim/xenstored" --no-fork >"$run/xs/log" 2>&1 &
+    pids+=($!)
+    wait_socket xenstored "$run/xs/socket" "$run/xs/log"
+}
+
+# Logging is kept to a minimum (xenstored traces nothing by default).
+# unshare, sh and oxenstored exec one another, so the pid is the daemon's.
+start_oxenstored() {
+    local d="$run/ox"
+    [ -x "$shim/oxenstored" ] || return 0
+    mkdir -p "$d/run"
+    printf 1 >"$d/xsd_port" # read as a bare integer
+    truncate -s 4096 "$d/xsd_kva"
+    cat >"$d/oxenstored.conf" <<CONF
+xenstored-port = $d/xsd_port
+xenstored-kva = $d/xsd_kva
+pid-file = $d/run/oxenstored.pid
+xenstored-log-file = $d/oxenstored.log
+xenstored-log-level = error
+access-log-file = /dev/null
+access-log-read-ops = false
+access-log-transactions-ops = false
+access-log-special-ops = false
+CONF
+    unshare -m sh -c "mount --bind '$d/run' /run && exec env \
+        LD_LIBRARY_PATH='$shim' LD_PRELOAD='$shim/preload.so' \
+        '$shim/oxenstored' --no-fork --config-file '$d/oxenstored.conf'" \
+        >"$d/log" 2>&1 &
+    pids+=($!)
+    wait_socket oxenstored "$d/run/xenstored/socket" "$d/log"
+}
+
+if fetch_daemons && build_shims; then
+    start_xenstored
+    start_oxenstored
 else
     echo "xenstored unavailable: measuring vstored against echo only"
 fi
