@@ -131,6 +131,9 @@ start_xenstored() {
 }
 
 # Logging is kept to a minimum (xenstored traces nothing by default).
+# oxenstored's access log goes to a file of its own in the run directory:
+# oxenstored rotates that file by renaming it, and rotating /dev/null
+# replaced the host's /dev/null with a regular file.
 # unshare, sh and oxenstored exec one another, so the pid is the daemon's.
 start_oxenstored() {
     local d="$run/ox"
@@ -144,7 +147,7 @@ xenstored-kva = $d/xsd_kva
 pid-file = $d/run/oxenstored.pid
 xenstored-log-file = $d/oxenstored.log
 xenstored-log-level = error
-access-log-file = /dev/null
+access-log-file = $d/access.log
 access-log-read-ops = false
 access-log-transactions-ops = false
 access-log-special-ops = false
