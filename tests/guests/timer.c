@@ -14,7 +14,10 @@
  * unmasking upcalls then delivers it; VCPUOP_set_periodic_timer ticks
  * at its period and VCPUOP_stop_periodic_timer stops it (the runtime
  * stopped Xen's default 100 Hz one at time_init); wallclock and pvclock
- * advance together.
+ * advance together. Last, the upcall's own frame (kernel cs, upcalls
+ * open when interrupted, masked inside the callback, open again after
+ * iret) and VCPUOP_register_vcpu_info: vcpu_info moved into a page of the
+ * guest still carries time and events, and a second move is refused.
  *
  * It prints "timer: wallclock start <s>.<ns>" and "timer: wallclock end
  * <s>.<ns>" so that the integration script can compare them with the
@@ -29,6 +32,8 @@
 #include <veneer/console.h>
 #include <veneer/evtchn.h>
 #include <veneer/hypercall.h>
+#include <veneer/pages.h>
+#include <veneer/pagetable.h>
 #include <veneer/runtime.h>
 #include <veneer/shinfo.h>
 #include <veneer/time.h>
@@ -197,6 +202,78 @@ static void check_periodic(void)
     evtchn_upcalls_restore(prev);
 }
 
+static struct {
+    uint64_t events;
+    uint64_t cs, rflags;
+    uint8_t mask_inside;
+} up;
+
+static void record_upcall(evtchn_port_t port, struct trap_frame *f, void *data)
+{
+    (void)port;
+    (void)data;
+    up.events++;
+    up.cs = f->cs;
+    up.rflags = f->rflags;
+    up.mask_inside = shinfo_vcpu()->evtchn_upcall_mask;
+}
+
+/* The timer's upcall as the interrupted code and the handler see it.
+ * Replaces the runtime's VIRQ_TIMER handler: run last. */
+static void check_upcall_frame(void)
+{
+    uint64_t t0 = time_now_ns();
+    int rc;
+
+    evtchn_set_handler(timer_port, record_upcall, NULL);
+    rc = time_sleep_ns(10 * MS);
+    gtest_ok(rc == 0 && up.events >= 1 && time_now_ns() - t0 >= 10 * MS,
+             "sleep with the test's own VIRQ_TIMER handler (%lu events)",
+             (unsigned long)up.events);
+    gtest_ok((up.cs & 0xffff) == (FLAT_KERNEL_CS & ~3ULL) &&
+                 ((up.cs >> 32) & 0xff) == 0 && (up.rflags & (1 << 9)),
+             "upcall frame: cs %#lx, saved mask %lu, rflags %#lx",
+             (unsigned long)(up.cs & 0xffff),
+             (unsigned long)((up.cs >> 32) & 0xff), (unsigned long)up.rflags);
+    gtest_ok(up.mask_inside == 1, "upcalls masked inside the callback (%u)",
+             up.mask_inside);
+}
+
+/* vcpu_info moved to offset 128 of a padding page. */
+static void check_register_vcpu_info(void)
+{
+    uint64_t pfn, va, t0, ev0 = up.events;
+    int prev, rc;
+
+    if (pages_alloc(&pfn) < 0) {
+        gtest_fail("no padding page for vcpu_info");
+        return;
+    }
+    va = pt_pfn_to_va(pfn) + 128;
+    prev = evtchn_upcalls_mask();
+    rc = shinfo_register_vcpu_info(va);
+    gtest_ok(rc == 0 && shinfo_vcpu() == (struct vcpu_info *)(uintptr_t)va,
+             "register_vcpu_info at %#lx -> %d", (unsigned long)va, rc);
+    gtest_ok(shinfo_vcpu()->evtchn_upcall_mask == 1 &&
+                 shinfo_vcpu()->time.tsc_to_system_mul != 0,
+             "the new vcpu_info has the mask and the time (mul %u)",
+             shinfo_vcpu()->time.tsc_to_system_mul);
+    evtchn_upcalls_restore(prev);
+    t0 = time_now_ns();
+    rc = time_sleep_ns(20 * MS);
+    gtest_ok(rc == 0 && time_now_ns() - t0 >= 20 * MS &&
+                 time_now_ns() - t0 <= 20 * MS + TIMER_SLACK_NS &&
+                 up.events > ev0,
+             "20 ms sleep through the moved vcpu_info: %lu us, %lu events",
+             (unsigned long)((time_now_ns() - t0) / 1000),
+             (unsigned long)(up.events - ev0));
+    gtest_ok(HYPERVISOR_vcpu_op(VCPUOP_register_vcpu_info, 0,
+                                &(struct vcpu_register_vcpu_info){
+                                    .mfn = pt_pfn_to_mfn(pfn), .offset = 0}) ==
+                 -XEN_EBUSY,
+             "a second register_vcpu_info is refused (-EBUSY)");
+}
+
 int guest_main(struct start_info *si)
 {
     uint64_t wall0, wall1, p0, p1, sec;
@@ -234,5 +311,9 @@ int guest_main(struct start_info *si)
              "wallclock moved %lu us, pvclock %lu us",
              (unsigned long)((wall1 - wall0) / 1000),
              (unsigned long)((p1 - p0) / 1000));
+    if (timer_port) {
+        check_upcall_frame();
+        check_register_vcpu_info();
+    }
     return gtest_end();
 }

@@ -18,6 +18,9 @@
  *   #GP  a load from a non-canonical address: error code 0.
  *   CPUID through Xen's forced-emulation prefix (ud2; "xen"; cpuid):
  *        the Xen signature at 0x40000000, not a #UD.
+ *   With upcalls unmasked: the frames say so, int3's trap gate leaves
+ *        them open, #PF's interrupt gate masks them in the handler, iret
+ *        reopens them; a #PF inside the int3 handler nests.
  *
  * Command line "unhandled": a #PF no handler claims must end the domain
  * with a register dump (PANIC "unhandled trap 14", exit 1).
@@ -50,12 +53,19 @@ static struct {
     uint64_t resume_rip; /* #UD/#DE/#GP: continue here */
     uint64_t set_rax;    /* #BP: put this in the frame's rax */
     uint64_t frame_end;  /* #BP: first byte above the bounce frame */
+    uint8_t mask_inside; /* the upcall mask while the handler ran */
+    uint64_t nest_va;    /* #BP: probe this address from the handler */
+    long nest_rc;        /* ... and what the probe returned */
+    uint64_t nest_cr2;   /* ... and the nested fault's cr2 */
 } tr;
+
+static uint8_t upcall_mask(void);
 
 static int on_page_fault(struct trap_frame *f)
 {
     tr.hits[TRAP_PAGE_FAULT]++;
     tr.last = *f;
+    tr.mask_inside = upcall_mask();
     if ((f->cr2 & XEN_PAGE_MASK) != tr.expect_cr2)
         return 1; /* not ours: dump and panic */
     return mmu_map(tr.expect_cr2, tr.repair_mfn, tr.repair_flags) == 0 ? 0 : 1;
@@ -63,10 +73,18 @@ static int on_page_fault(struct trap_frame *f)
 
 static int on_int3(struct trap_frame *f)
 {
+    uint64_t v;
+
     tr.hits[TRAP_INT3]++;
     tr.last = *f;
     tr.frame_end = (uintptr_t)(&f->ss + 1);
+    tr.mask_inside = upcall_mask();
     f->rax = tr.set_rax;
+    if (tr.nest_va) {
+        /* A fault inside the handler: a second frame on the same stack. */
+        tr.nest_rc = trap_probe_read64(tr.nest_va, &v);
+        tr.nest_cr2 = trap_probe_last.cr2;
+    }
     return 0;
 }
 
@@ -306,6 +324,43 @@ static void check_forced_cpuid(void)
              ebx, ecx, edx);
 }
 
+/*
+ * With upcalls unmasked: frames say so (saved mask 0, rflags.IF set); a
+ * trap gate (int3) leaves them open in the handler, the #PF interrupt
+ * gate closes them, and iret opens them again. A fault inside a handler
+ * nests on the same stack.
+ */
+static void check_unmasked(void)
+{
+    struct vcpu_info *vi = shinfo_vcpu();
+    uint64_t mfn, va = spare_page(&mfn);
+    volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)va;
+
+    __atomic_store_n(&vi->evtchn_upcall_mask, 0, __ATOMIC_SEQ_CST);
+    tr.hits[TRAP_INT3] = 0;
+    tr.nest_va = va;
+    mmu_unmap(va);
+    asm volatile("int3" ::: "memory");
+    tr.nest_va = 0;
+    check_frame("int3, upcalls open", 0);
+    gtest_ok(tr.hits[TRAP_INT3] == 1 && tr.mask_inside == 0,
+             "int3 (trap gate): upcalls still open in the handler (%u)",
+             tr.mask_inside);
+    gtest_ok(tr.nest_rc == -XEN_EFAULT && tr.nest_cr2 == va,
+             "a #PF inside the int3 handler nested and was caught (%ld, "
+             "cr2 %#lx)",
+             tr.nest_rc, (unsigned long)tr.nest_cr2);
+    gtest_ok(upcall_mask() == 0, "upcalls open after the int3 iret");
+    expect_pf(va, mfn, MMU_PTE_RW);
+    *p = 0x4444;
+    check_pf_result("#PF, upcalls open", va, TRAP_PF_WRITE, 0);
+    gtest_ok(tr.mask_inside == 1,
+             "#PF (interrupt gate): upcalls masked in the handler (%u)",
+             tr.mask_inside);
+    tr.expect_cr2 = 0;
+    __atomic_store_n(&vi->evtchn_upcall_mask, 1, __ATOMIC_SEQ_CST);
+}
+
 static int mode_unhandled(void)
 {
     printf("traps: unhandled #PF now\n");
@@ -339,5 +394,6 @@ int guest_main(struct start_info *si)
     check_divide();
     check_gp();
     check_forced_cpuid();
+    check_unmasked();
     return gtest_end();
 }
