@@ -329,6 +329,16 @@ static void platform_sleep(struct vcpu *v, uint32_t seq)
     futex_wait_ns(&v->mbox->req_seq, seq, ns == UINT64_MAX ? 0 : ns);
 }
 
+/* Fire v's due timers; true if that kicked the running guest (its KICK
+ * request is on the way). */
+static bool platform_run_timers(struct vcpu *v)
+{
+    uint64_t kicks = v->nr_kicks;
+
+    timer_run(v);
+    return v->nr_kicks != kicks;
+}
+
 /* Wait for the next request on v's mailbox: spin, then sleep; fire v's
  * timers meanwhile. */
 static bool platform_next_request(struct vcpu *v)
@@ -342,7 +352,8 @@ static bool platform_next_request(struct vcpu *v)
             v->last_req = seq;
             return true;
         }
-        timer_run(v);
+        if (platform_run_timers(v))
+            spin_end = now_ns() + VN_KICK_SPIN_NS;
         if (now_ns() < spin_end) {
             for (int i = 0; i < 64; i++)
                 __builtin_ia32_pause();

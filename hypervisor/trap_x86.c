@@ -14,6 +14,8 @@
  * Signal to vector: SIGSEGV is #PF (trapno 14) or #GP; SIGILL is #UD
  * (unless it is Xen's forced-emulation CPUID); SIGFPE is #DE, #MF or #XM;
  * SIGTRAP is #BP (int3) or #DB; SIGBUS from an alignment check is #AC.
+ * A #GP from a native iretq to Xen's flat selectors is completed instead
+ * (emul_x86.c).
  * An `int $n` the host refused (#GP with the IDT bit) reaches vector n if
  * the guest's gate allows kernel callers, as Xen does.
  */
@@ -215,6 +217,8 @@ void trap_fault(struct vcpu *v, const struct stub_mailbox *req)
         return;
     }
     if (req->signo == SIGILL && cpuid_emulate(v))
+        return;
+    if (req->signo == SIGSEGV && req->trapno == X86_EXC_GP && emul_iretq(v))
         return;
     if (trap_event_of(req, &ev) < 0) {
         trap_crash(v, req, "unhandled fault");

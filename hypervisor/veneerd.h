@@ -450,6 +450,9 @@ int bounce_push(struct vcpu *v, gva_t entry, unsigned int flags, uint32_t err);
 uint32_t trap_pf_error_code(uint64_t host_err, bool guest_present);
 void trap_fault(struct vcpu *v, const struct stub_mailbox *req);
 
+/* ---- emul_x86.c: native instructions Xen allows and the host refuses ---- */
+bool emul_iretq(struct vcpu *v);
+
 /* ---- cpuid_x86.c: Xen's forced-emulation CPUID ---- */
 struct cpuid_regs {
     uint32_t eax, ebx, ecx, edx;

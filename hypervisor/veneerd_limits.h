@@ -42,6 +42,12 @@
  * gives up on it: a guest that crashes at boot must not loop. [POLICY] */
 #define VN_MAX_RESTARTS 100
 
+/* After its timer kicked the running vCPU, the server thread spins this
+ * long (ns) so that it is awake when the KICK request comes: the signal
+ * takes ~60 us to come back as a request here, and a sleeping server
+ * costs another futex wake (~30-60 us). [POLICY] */
+#define VN_KICK_SPIN_NS 250000ull
+
 /* Seconds veneerd waits for a stub to finish start-up. [POLICY] */
 #define VN_STUB_START_TIMEOUT_S 10
 

@@ -16,6 +16,8 @@
  *  5. Argument checks: -EBUSY, -EINVAL, -ENOENT, -EEXIST and friends.
  *  6. set_segment_base(FS) shows in rdfsbase; a software `int $0x81`
  *     reaches its set_trap_table gate with rip after the instruction.
+ *  7. Mini-OS's fast return, a native iretq to Xen's flat selectors
+ *     (0xe033, 0xe02b), lands where the frame says.
  *
  * Prints "upcall_probe: ok ..." per check, the latency lines
  * "upcall_probe: latency <path> min/median/max <a>/<b>/<c> us", and
@@ -271,6 +273,30 @@ static void check_segbase_and_softint(void)
           (long)(softint_rip - after));
 }
 
+/* 7. iretq with FLAT_KERNEL_CS/SS, as Mini-OS's HYPERVISOR_IRET does. */
+static void check_native_iretq(void)
+{
+    uint64_t reached = 0, sp0, sp1;
+
+    __asm__ volatile("movq %%rsp, %1\n"
+                     "movq %%rsp, %%rax\n"
+                     "pushq $0xe02b\n"
+                     "pushq %%rax\n"
+                     "pushfq\n"
+                     "pushq $0xe033\n"
+                     "leaq 1f(%%rip), %%rax\n"
+                     "pushq %%rax\n"
+                     "iretq\n"
+                     "1: movq $1, %0\n"
+                     "movq %%rsp, %2\n"
+                     : "=r"(reached), "=r"(sp0), "=r"(sp1)
+                     :
+                     : "rax", "memory", "cc");
+    check(reached == 1 && sp0 == sp1,
+          "native iretq to FLAT_KERNEL_CS/SS returns to its frame",
+          (long)(sp1 - sp0));
+}
+
 int guest_main(struct start_info *si)
 {
     if (up_init(si) < 0)
@@ -282,6 +308,7 @@ int guest_main(struct start_info *si)
     check_register_vcpu_info(si);
     check_errors();
     check_segbase_and_softint();
+    check_native_iretq();
     if (failures) {
         printf("upcall_probe: ABORT (%u failed)\n", failures);
         return 1;

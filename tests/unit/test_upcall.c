@@ -3,11 +3,13 @@
  * Unit tests for entering and leaving the guest: Xen's bounce frame
  * (bounce_x86.c), the rebuilt page-fault error code (trap_x86.c), event
  * upcalls and register_vcpu_info (upcall.c), callbacks and iret
- * (hc_callback.c), and the forced-emulation CPUID leaves (cpuid_x86.c).
+ * (hc_callback.c), the forced-emulation CPUID leaves (cpuid_x86.c) and
+ * the native iretq to Xen's flat selectors (emul_x86.c).
  */
 #include <criterion/criterion.h>
 #include <cpuid.h>
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 
 #include <xen/arch-x86/cpuid.h>
@@ -347,4 +349,40 @@ Test(upcall, vcpu_op_basics)
     a[0] = VCPUOP_stop_periodic_timer;
     cr_assert_eq(hc_vcpu_op(v, a), 0);
     cr_assert_eq(v->periodic_period, 0);
+}
+
+/* A #GP on `iretq` (48 cf) at rip, with the given frame at rsp. */
+static void fault_on_iretq(uint64_t cs, uint64_t ss)
+{
+    static const uint8_t iretq[2] = {0x48, 0xcf};
+    uint64_t frame[5] = {0x402000, cs, 0x2d7 | X86_EFLAGS_IOPL, 0x6000, ss};
+    struct stub_mailbox req = {.kind = STUB_REQ_FAULT,
+                               .signo = SIGSEGV,
+                               .trapno = 13,
+                               .err = cs & ~3ull};
+
+    v->regs.rip = d->stack_top - 0x800;
+    v->regs.rsp = d->stack_top - 0x400;
+    v->regs.rflags = 0x202;
+    cr_assert_eq(gmem_copy_to(v, v->regs.rip, iretq, sizeof(iretq)), 0);
+    cr_assert_eq(gmem_copy_to(v, v->regs.rsp, frame, sizeof(frame)), 0);
+    req.regs = v->regs;
+    trap_fault(v, &req);
+}
+
+Test(upcall, native_iretq_to_flat_selectors_is_completed)
+{
+    fault_on_iretq(FLAT_KERNEL_CS64, FLAT_KERNEL_SS64);
+    cr_assert(!domain_is_stopping(d));
+    cr_assert(v->regs_dirty);
+    cr_assert_eq(v->regs.rip, 0x402000);
+    cr_assert_eq(v->regs.rsp, 0x6000);
+    cr_assert_eq(v->regs.rflags, 0x2d7 | X86_EFLAGS_IF,
+                 "arithmetic flags from the frame; IF and IOPL kept");
+}
+
+Test(upcall, iretq_to_other_selectors_stays_a_gp)
+{
+    fault_on_iretq(0xe023, FLAT_KERNEL_SS64); /* 32-bit code: not emulated */
+    cr_assert(domain_is_stopping(d), "#GP with no trap table: crash");
 }
