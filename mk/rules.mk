@@ -79,4 +79,5 @@ $(BUILD)/asan/tests/$(1): $(call objs_of,asan,$(2))
 	$$(CC) $(ASAN_LDFLAGS) -o $$@ $$^ -lcriterion $(3)
 endef
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(BUILD)/asan $(BUILD)/gobj $(BUILD)/sobj \
+    -name '*.d' -type f 2>/dev/null)
