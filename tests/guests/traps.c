@@ -23,7 +23,10 @@
  *        reopens them; a #PF inside the int3 handler nests.
  *
  * Command line "unhandled": a #PF no handler claims must end the domain
- * with a register dump (PANIC "unhandled trap 14", exit 1).
+ * with a register dump (PANIC "unhandled trap 14", exit 1). "iret-user",
+ * "iret-noncanonical", "iret-badstack", "iret-flags": the iret hypercall
+ * with a frame returning to user mode, to a non-canonical rip, from a
+ * stack that runs off the mapped region, with every rflags bit set.
  *
  * Output: gtest lines, then "traps: SUCCESS (...)" and poweroff, or
  * "traps: ABORT ..." and crash.
@@ -370,6 +373,54 @@ static int mode_unhandled(void)
     return 1;
 }
 
+/* trap_entry_x86_64.S: returns through the iret hypercall with flags,
+ * rip, cs, rflags, rsp, ss on the stack. */
+TRAP_ASM_SYMBOL void trap_iret(void);
+
+/*
+ * Hostile iret frames (command line iret-user, iret-noncanonical,
+ * iret-badstack, iret-flags): each must end this domain or come back
+ * harmlessly; veneerd must report either and survive.
+ */
+static int mode_iret(const char *how)
+{
+    uint64_t frame[6] = {0,     0, FLAT_KERNEL_CS & ~3ULL,
+                         0x202, 0, FLAT_KERNEL_SS};
+    uint64_t stack = (uintptr_t)frame;
+
+    if (strcmp(how, "iret-user") == 0) {
+        frame[2] = FLAT_USER_CS; /* RPL 3: user mode, which has no tables */
+    } else if (strcmp(how, "iret-noncanonical") == 0) {
+        frame[1] = 0x0000800000000000ULL;
+    } else if (strcmp(how, "iret-badstack") == 0) {
+        /* The slot's pushes land in the last mapped page; the 72-byte
+         * frame runs off the end of the region. */
+        stack = pages_region_end() - 8;
+    } else if (strcmp(how, "iret-flags") == 0) {
+        frame[3] = ~0ULL; /* every flag, TF, AC, NT and IOPL included */
+    } else {
+        printf("traps: ABORT unknown mode '%s'\n", how);
+        return 1;
+    }
+    printf("traps: %s now\n", how);
+    console_flush();
+    /* rip 0 means "the label after the jump"; rsp is this stack's. */
+    asm volatile("lea 1f(%%rip), %%rax\n\t"
+                 "cmpq $0, 8(%[f])\n\t"
+                 "jne 2f\n\t"
+                 "mov %%rax, 8(%[f])\n"
+                 "2:\n\t"
+                 "mov %%rsp, 32(%[f])\n\t"
+                 "mov %[stack], %%rsp\n\t"
+                 "jmp trap_iret\n"
+                 "1:"
+                 :
+                 : [f] "r"(frame), [stack] "r"(stack)
+                 : "rax", "rcx", "r11", "memory", "cc");
+    printf("traps: %s returned\n", how);
+    return 0;
+}
+
 int guest_main(struct start_info *si)
 {
     int rc;
@@ -382,6 +433,8 @@ int guest_main(struct start_info *si)
     }
     if (gtest_arg("unhandled"))
         return mode_unhandled();
+    if (strncmp((const char *)si->cmd_line, "iret-", 5) == 0)
+        return mode_iret((const char *)si->cmd_line);
     trap_set_handler(TRAP_PAGE_FAULT, on_page_fault);
     trap_set_handler(TRAP_INT3, on_int3);
     trap_set_handler(TRAP_INVALID_OP, on_skip);
