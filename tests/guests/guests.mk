@@ -19,6 +19,8 @@ $(eval $(call guest_elf,rawcall,tests/guests/rawcall.c,0x40000000,$(PVFRONT_NOPA
 GTEST_SRCS := tests/guests/gtest.c
 $(eval $(call guest_elf,mmu,tests/guests/mmu.c $(GTEST_SRCS),0x80000000))
 $(eval $(call guest_elf,traps,tests/guests/traps.c $(GTEST_SRCS),0x10000000))
+# The same without a hypercall page: trap returns take the raw iret path.
+$(eval $(call guest_elf,traps_raw,tests/guests/traps.c $(GTEST_SRCS),0x10000000,$(PVFRONT_NOPAGE_NOTES)))
 $(eval $(call guest_elf,timer,tests/guests/timer.c $(GTEST_SRCS),0x600000))
 $(eval $(call guest_elf,balloon,tests/guests/balloon.c $(GTEST_SRCS),0x20000000))
 # Upcalls, timers and blocking, against veneerd with their own entry code

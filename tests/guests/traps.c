@@ -440,7 +440,8 @@ int guest_main(struct start_info *si)
     trap_set_handler(TRAP_INVALID_OP, on_skip);
     trap_set_handler(TRAP_DIVIDE_ERROR, on_skip);
     trap_set_handler(TRAP_GP_FAULT, on_skip);
-    printf("traps: upcall mask at start %u\n", upcall_mask());
+    printf("traps: upcall mask at start %u, hypercalls by %s\n", upcall_mask(),
+           hypercall_raw_only ? "raw syscall" : "the page");
     check_page_faults();
     check_int3();
     check_ud2();
