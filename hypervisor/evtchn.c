@@ -87,7 +87,7 @@ bool evtchn_port_pending(struct domain *d, uint32_t port)
  * vcpu_mark_events_pending (kick on 0 -> 1) and the poller check.
  * Called with evtchn_lock held.
  */
-static void evtchn_set_pending(struct domain *d, uint32_t port)
+static void evtchn_set_pending_locked(struct domain *d, uint32_t port)
 {
     struct vcpu *v = &d->vcpus[d->evtchns[port].notify_vcpu];
     unsigned int r;
@@ -97,6 +97,21 @@ static void evtchn_set_pending(struct domain *d, uint32_t port)
         vcpu_kick(v);
     if (r & EVTCHN_2L_NEWLY_PENDING)
         vcpu_wake_pollers(d, port);
+}
+
+/*
+ * evtchn_set_pending - raise `port` of d on the vCPU it notifies (Xen's
+ * evtchn_port_set_pending): sets the pending bit, then the selector and
+ * upcall_pending as the 2-level ABI says, and kicks or wakes the vCPU.
+ * A port out of range or not bound is ignored.
+ */
+void evtchn_set_pending(struct domain *d, uint32_t port)
+{
+    pthread_mutex_lock(&d->evtchn_lock);
+    if (evtchn_port_valid(d, port) && d->evtchns[port].state != ECS_FREE &&
+        d->evtchns[port].state != ECS_RESERVED)
+        evtchn_set_pending_locked(d, port);
+    pthread_mutex_unlock(&d->evtchn_lock);
 }
 
 /*
@@ -111,7 +126,7 @@ void evtchn_send_virq(struct vcpu *v, unsigned int virq)
     pthread_mutex_lock(&d->evtchn_lock);
     port = v->virq_to_evtchn[virq];
     if (port != 0)
-        evtchn_set_pending(d, port);
+        evtchn_set_pending_locked(d, port);
     pthread_mutex_unlock(&d->evtchn_lock);
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * vcpu_op (hypercall 24): vCPU state queries, the per-vCPU timers and
- * VCPUOP_register_vcpu_info (XEN-ABI-FACTS §7.2). Domains have one vCPU
+ * vcpu_op (hypercall 24): vCPU state queries, runstate, the per-vCPU
+ * timers and VCPUOP_register_vcpu_info (XEN-ABI-FACTS §7.2). Domains have one vCPU
  * for now, always initialised and up.
  */
 #include <xen/errno.h>
@@ -21,15 +21,20 @@ static int64_t vcpu_op_down(struct vcpu *target)
 static int64_t vcpu_op_runstate(struct vcpu *cur, struct vcpu *target,
                                 gva_t arg)
 {
-    struct vcpu_runstate_info rs = {0};
-    uint64_t now = time_now(target->dom);
+    struct vcpu_runstate_info rs;
 
-    rs.state = target->rs_state;
-    rs.state_entry_time = target->rs_entry;
-    for (unsigned int i = 0; i < 4; i++)
-        rs.time[i] = target->rs_time[i];
-    rs.time[target->rs_state] += now - target->rs_entry;
+    runstate_get(target, &rs);
     return gmem_copy_to(cur, arg, &rs, sizeof(rs)) ? -XEN_EFAULT : 0;
+}
+
+static int64_t vcpu_op_runstate_area(struct vcpu *cur, struct vcpu *target,
+                                     gva_t arg)
+{
+    struct vcpu_register_runstate_memory_area r;
+
+    if (gmem_copy_from(cur, &r, arg, sizeof(r)))
+        return -XEN_EFAULT;
+    return runstate_register(target, r.addr.h);
 }
 
 static int64_t vcpu_op_periodic(struct vcpu *cur, struct vcpu *target,
@@ -77,8 +82,8 @@ static int64_t vcpu_op_vcpu_info(struct vcpu *cur, struct vcpu *target,
  * as Xen takes them.
  * Return values: per op; -ENOENT for a vcpuid the domain lacks; -EEXIST
  * for initialise (every vCPU is); -EINVAL for get_physid (hardware domain
- * only); -ENOSYS for ops not implemented (runstate and time memory areas,
- * send_nmi).
+ * only); -ENOSYS for ops not implemented (the time memory area, the
+ * physical-address areas, send_nmi).
  */
 int64_t hc_vcpu_op(struct vcpu *v, const uint64_t a[5])
 {
@@ -99,6 +104,8 @@ int64_t hc_vcpu_op(struct vcpu *v, const uint64_t a[5])
         return 1;
     case VCPUOP_get_runstate_info:
         return vcpu_op_runstate(v, target, a[2]);
+    case VCPUOP_register_runstate_memory_area:
+        return vcpu_op_runstate_area(v, target, a[2]);
     case VCPUOP_set_periodic_timer:
         return vcpu_op_periodic(v, target, a[2]);
     case VCPUOP_stop_periodic_timer:

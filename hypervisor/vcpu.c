@@ -57,6 +57,7 @@ void vcpu_reset(struct vcpu *v)
     memset(v->virq_to_evtchn, 0, sizeof(v->virq_to_evtchn));
     v->rs_state = RUNSTATE_running;
     v->rs_entry = 0;
+    v->rs_area = 0;
     memset(v->rs_time, 0, sizeof(v->rs_time));
 }
 
@@ -177,16 +178,6 @@ static void vcpu_futex_wait(uint32_t *word, uint32_t val, uint64_t ns)
             ns == UINT64_MAX ? NULL : &ts, NULL, 0);
 }
 
-/* Runstate accounting for VCPUOP_get_runstate_info. */
-static void vcpu_runstate(struct vcpu *v, unsigned int state)
-{
-    uint64_t now = time_now(v->dom);
-
-    v->rs_time[v->rs_state] += now - v->rs_entry;
-    v->rs_entry = now;
-    v->rs_state = state;
-}
-
 /* Has v's block ended: woken, stopping, or a poll timed out? */
 static bool vcpu_wait_over(struct vcpu *v)
 {
@@ -206,7 +197,7 @@ static bool vcpu_wait_over(struct vcpu *v)
  */
 void vcpu_wait(struct vcpu *v)
 {
-    vcpu_runstate(v, RUNSTATE_blocked);
+    runstate_change(v, RUNSTATE_blocked);
     for (;;) {
         uint32_t seq = v->block_seq;
 
@@ -227,6 +218,6 @@ void vcpu_wait(struct vcpu *v)
     v->block_kind = VCPU_BLOCK_NONE;
     v->poll_port = 0;
     pthread_mutex_unlock(&v->run_lock);
-    vcpu_runstate(v, RUNSTATE_running);
+    runstate_change(v, RUNSTATE_running);
     time_vcpu_update(v, false);
 }

@@ -174,9 +174,11 @@ struct vcpu {
     uint64_t periodic_period, periodic_last; /* period 0: stopped */
     /* evtchn.c: the port each per-vCPU VIRQ is bound to, 0 if none. */
     uint32_t virq_to_evtchn[NR_VIRQS];
-    /* hc_vcpu.c: runstate accounting (ns of system time). */
+    /* runstate.c: runstate accounting (ns of system time) and the guest's
+     * registered copy (0: none). */
     uint64_t rs_entry, rs_time[4];
     unsigned int rs_state;
+    gva_t rs_area;
     /* platform_trap.c */
     struct stub_mailbox *mbox; /* veneerd's view of the mailbox page */
     pthread_t server;
@@ -404,6 +406,7 @@ bool evtchn_2l_mark_events_pending(struct vcpu_info *vi);
 int evtchn_domain_init(struct domain *d);
 void evtchn_domain_reset(struct domain *d);
 void evtchn_domain_destroy(struct domain *d);
+void evtchn_set_pending(struct domain *d, uint32_t port);
 void evtchn_send_virq(struct vcpu *v, unsigned int virq);
 bool evtchn_port_valid(const struct domain *d, uint32_t port);
 bool evtchn_port_pending(struct domain *d, uint32_t port);
@@ -471,6 +474,12 @@ void vcpu_unblock(struct vcpu *v);
 void vcpu_wake_pollers(struct domain *d, uint32_t port);
 void vcpu_wait(struct vcpu *v);
 uint64_t vcpu_next_deadline(const struct vcpu *v);
+
+/* ---- runstate.c: time spent running and blocked ---- */
+struct vcpu_runstate_info;
+void runstate_get(struct vcpu *v, struct vcpu_runstate_info *rs);
+void runstate_change(struct vcpu *v, unsigned int state);
+int runstate_register(struct vcpu *v, gva_t area);
 
 /* ---- sched_block.c: SCHEDOP_block and SCHEDOP_poll ---- */
 int64_t sched_block(struct vcpu *v);

@@ -2,7 +2,7 @@
 /*
  * Unit tests for event channels: the 2-level bit rules on plain buffers
  * (evtchn_2l.c), then event_channel_op and SCHEDOP_poll's checks on a
- * built domain (evtchn.c, sched_block.c).
+ * built domain (evtchn.c, sched_block.c, runstate.c).
  */
 #include <criterion/criterion.h>
 #include <stdlib.h>
@@ -11,6 +11,7 @@
 #include <xen/errno.h>
 #include <xen/event_channel.h>
 #include <xen/sched.h>
+#include <xen/vcpu.h>
 
 #include "../../hypervisor/veneerd.h"
 #include "elf_fixture.h"
@@ -254,4 +255,46 @@ Test(evtchn_op, block_unmasks_and_an_event_ends_it)
     cr_assert_eq(i->evtchn_upcall_pending, 1, "woken by the timer's event");
     cr_assert_eq(sched_block(v), 0);
     cr_assert_eq(v->block_kind, VCPU_BLOCK_NONE, "deliverable: no sleep");
+}
+
+Test(evtchn_op, set_pending_by_port_ignores_free_and_bad_ports)
+{
+    struct shared_info *sh = upcall_shared_info(d);
+    uint32_t port;
+
+    evtchn_set_pending(d, 5);
+    evtchn_set_pending(d, 0);
+    evtchn_set_pending(d, VN_EVTCHN_MAX_PORTS + 7);
+    cr_assert_eq(sh->evtchn_pending[0], 0);
+    cr_assert_eq(bind_virq(VIRQ_TIMER, 0, &port), 0);
+    evtchn_set_pending(d, port);
+    cr_assert(evtchn_2l_is_pending(sh, port));
+    cr_assert_eq(upcall_vcpu_info(v)->evtchn_upcall_pending, 1);
+}
+
+Test(evtchn_op, runstate_area_follows_a_block)
+{
+    struct vcpu_register_runstate_memory_area r = {.addr.h = arg + 256};
+    struct vcpu_runstate_info rs;
+    uint64_t a[5] = {VCPUOP_register_runstate_memory_area, 0, arg};
+    uint32_t port;
+
+    d->vm_assist |= 1ull << VMASST_TYPE_runstate_update_flag;
+    cr_assert_eq(gmem_copy_to(v, arg, &r, sizeof(r)), 0);
+    cr_assert_eq(hc_vcpu_op(v, a), 0);
+    cr_assert_eq(gmem_copy_from(v, &rs, arg + 256, sizeof(rs)), 0);
+    cr_assert_eq(rs.state, RUNSTATE_running);
+    cr_assert_eq(bind_virq(VIRQ_TIMER, 0, &port), 0);
+    timer_set_periodic(v, 0);
+    cr_assert_eq(sched_block(v), 0);
+    timer_set_singleshot(v, time_now(d) + 3000000); /* 3 ms */
+    vcpu_wait(v);
+    cr_assert_eq(gmem_copy_from(v, &rs, arg + 256, sizeof(rs)), 0);
+    cr_assert_eq(rs.state, RUNSTATE_running);
+    cr_assert_eq(rs.state_entry_time & XEN_RUNSTATE_UPDATE, 0);
+    cr_assert_geq(rs.time[RUNSTATE_blocked], 2000000, "blocked %llu ns",
+                  (unsigned long long)rs.time[RUNSTATE_blocked]);
+    r.addr.h = VENEER_GUEST_VA_LIMIT;
+    cr_assert_eq(gmem_copy_to(v, arg, &r, sizeof(r)), 0);
+    cr_assert_eq(hc_vcpu_op(v, a), -XEN_EFAULT);
 }
