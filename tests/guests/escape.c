@@ -38,6 +38,9 @@
 #include <veneer/platform.h>
 #include <veneer/console.h>
 #include <veneer/hypercall.h>
+#include <veneer/mmu.h>
+#include <veneer/pages.h>
+#include <veneer/pagetable.h>
 #include <veneer/runtime.h>
 #include <veneer/string.h>
 
@@ -193,6 +196,32 @@ static void try_memory(const struct start_info *si)
 }
 
 /*
+ * A table made at run time (mmu_update, not the builder): its frame,
+ * read-only at its 1:1 address, must stay so through the gate too.
+ */
+static void try_new_table_rights(const uint64_t *p2m)
+{
+    uint64_t pfn, va, window = (pages_region_end() + 0x1fffff) & ~0x1fffffULL;
+    long rc;
+
+    if (pages_alloc(&pfn) < 0 || mmu_table_link(window, 1, pfn) < 0) {
+        tally.allowed++;
+        printf("escape: ALLOWED? could not build a new L1 to try\n");
+        return;
+    }
+    va = pt_pfn_to_va(pfn);
+    report("mprotect(new L1, RW)",
+           gate_call(__NR_mprotect, va, 4096, L_PROT_READ | L_PROT_WRITE, 0, 0,
+                     0));
+    report("mmap(fd 3 over new L1, RW)",
+           gate_call(__NR_mmap, va, 4096, L_PROT_READ | L_PROT_WRITE,
+                     L_MAP_SHARED | L_MAP_FIXED, 3,
+                     (p2m[pfn] - p2m[0]) * 4096));
+    rc = mmu_table_unlink(window, 1, NULL);
+    printf("escape: new L1 unlinked -> %ld\n", rc);
+}
+
+/*
  * Writable host mappings of the page-table frames, however they are
  * asked for: the guest's tables would then say read-only while the host
  * lets it write them (ARCHITECTURE.md "Machine frames and page tables").
@@ -242,6 +271,7 @@ static void try_page_table_rights(const struct start_info *si)
     report("mremap(pt_base to a fresh address)",
            gate_call(__NR_mremap, si->pt_base, 4096, 4096,
                      L_MREMAP_MAYMOVE | L_MREMAP_FIXED, alias, 0));
+    try_new_table_rights(p2m);
     /* Still the L4 the hypervisor validated (read, never written). */
     if (*(volatile uint64_t *)(uintptr_t)si->pt_base != l4_0) {
         tally.allowed++;

@@ -41,6 +41,8 @@ expect_contains "$out" "escape: mmap(fd 3 over PT frame 0, RW) refused"
 expect_contains "$out" "escape: pkey_mprotect(PT frame 0, RW) refused"
 expect_contains "$out" "escape: mremap(pt_base to a fresh address) refused"
 expect_contains "$out" "escape: pt_base still holds the L4"
+expect_contains "$out" "escape: mprotect(new L1, RW) refused"
+expect_contains "$out" "escape: new L1 unlinked -> 0"
 check_host calls
 
 run_guest "$out" escape --memory 16 --cmdline int80
