@@ -410,9 +410,11 @@ static uint32_t platform_resume(struct vcpu *v, uint32_t action)
 {
     timer_run(v);
     vcpu_resume(v);
-    pthread_mutex_lock(&v->dom->mm_lock);
-    upcall_on_resume(v);
-    pthread_mutex_unlock(&v->dom->mm_lock);
+    if (upcall_deliverable(v)) {
+        pthread_mutex_lock(&v->dom->mm_lock);
+        upcall_on_resume(v);
+        pthread_mutex_unlock(&v->dom->mm_lock);
+    }
     if (domain_is_stopping(v->dom))
         return STUB_ACT_HALT;
     return v->regs_dirty ? STUB_ACT_SET_REGS : action;

@@ -69,13 +69,15 @@ uint64_t timer_next(const struct vcpu *v)
 
 /*
  * timer_run - fire whichever of v's timers are due. The periodic timer
- * counts its next period from the moment it fired, as Xen's does.
+ * counts its next period from the moment it fired, as Xen's does; while
+ * VIRQ_TIMER is unbound its ticks would be dropped, so it is not even
+ * looked at (after a bind, the first tick comes at once).
  */
 void timer_run(struct vcpu *v)
 {
     uint64_t now;
 
-    if (!v->timer_armed && !v->periodic_period)
+    if (!v->timer_armed && timer_next(v) == UINT64_MAX)
         return;
     now = time_now(v->dom);
     if (v->timer_armed && now >= v->timer_deadline) {
