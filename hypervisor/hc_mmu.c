@@ -5,22 +5,47 @@
  * do nothing: the host mappings change before the hypercall returns, so
  * there is no stale translation to flush.
  */
+#include <string.h>
+
 #include <xen/arch-x86/page.h>
 #include <xen/errno.h>
 #include <xen/xen.h>
 
 #include "veneerd.h"
 
-/* foreigndom must name the caller: Veneer has no foreign PV mappings. */
+/*
+ * Xen's get_pg_owner for foreigndom (bits 15:0) and the page-table owner
+ * (bits 31:16, plus one): DOMID_SELF is the caller; the caller's own id
+ * named explicitly, or a domain that does not exist, is -ESRCH; another
+ * domain is -EPERM (Veneer has no privileged PV domains).
+ */
+static int mmu_owner_check(struct vcpu *v, domid_t dom)
+{
+    if (dom == DOMID_SELF)
+        return 0;
+    if (dom == v->dom->id || !domain_by_id(dom))
+        return -XEN_ESRCH;
+    return -XEN_EPERM;
+}
+
 static int mmu_check_foreigndom(struct vcpu *v, uint64_t fd)
 {
-    domid_t dom = (domid_t)(fd & 0xffff);
+    int rc = mmu_owner_check(v, (domid_t)(fd & 0xffff));
 
-    if (fd >> 16)
-        return -XEN_EPERM; /* PFD: another domain's page tables */
-    if (dom != DOMID_SELF && dom != v->dom->id)
-        return -XEN_EPERM;
-    return 0;
+    if (rc == 0 && (fd >> 16) & 0xffff)
+        rc = mmu_owner_check(v, (domid_t)(((fd >> 16) & 0xffff) - 1));
+    if (rc == 0 && fd >> 32)
+        rc = -XEN_EINVAL;
+    return rc;
+}
+
+/* Xen's `done` is a 32-bit count; a bad pointer for it is ignored. */
+static void mmu_write_done(struct vcpu *v, gva_t done_ptr, uint64_t done)
+{
+    uint32_t d32 = (uint32_t)done;
+
+    if (done_ptr)
+        (void)gmem_copy_to(v, done_ptr, &d32, sizeof(d32));
 }
 
 static int mmu_one_update(struct vcpu *v, const struct mmu_update *u)
@@ -36,6 +61,9 @@ static int mmu_one_update(struct vcpu *v, const struct mmu_update *u)
             return -XEN_EINVAL;
         if (!frames_slot(d, u->ptr >> PAGE_SHIFT, &slot))
             return -XEN_EINVAL;
+        if (!mm_level_of(&d->frames[slot]))
+            return mm_write_data(d, slot, (u->ptr & (PAGE_SIZE - 1)) >> 3,
+                                 u->val);
         return mm_update_entry(v, slot, (u->ptr & (PAGE_SIZE - 1)) >> 3,
                                u->val);
     case MMU_MACHPHYS_UPDATE:
@@ -69,8 +97,7 @@ int64_t hc_mmu_update(struct vcpu *v, const uint64_t a[5])
         if (rc < 0)
             break;
     }
-    if (done_ptr && gmem_copy_to(v, done_ptr, &done, sizeof(done)))
-        return -XEN_EFAULT;
+    mmu_write_done(v, done_ptr, done);
     return rc;
 }
 
@@ -100,12 +127,14 @@ static int mmu_find_l1(struct vcpu *v, gva_t va, uint64_t *slot,
 }
 
 /* Flush flags: the type in bits 0-1, then LOCAL (0), ALL (4) or a guest
- * pointer to a vCPU mask, which must be readable. */
+ * pointer to a vCPU mask, read (and so checked) only when a flush is
+ * asked for, as Xen does. */
 static int mmu_check_flush(struct vcpu *v, uint64_t flags)
 {
     uint64_t scope = flags & ~(uint64_t)UVMF_FLUSHTYPE_MASK, mask;
 
-    if (scope == UVMF_LOCAL || scope == UVMF_ALL)
+    if (!(flags & UVMF_FLUSHTYPE_MASK) || scope == UVMF_LOCAL ||
+        scope == UVMF_ALL)
         return 0;
     return gmem_copy_from(v, &mask, scope, sizeof(mask)) ? -XEN_EFAULT : 0;
 }
@@ -133,6 +162,35 @@ static int mmuext_pin(struct vcpu *v, const struct mmuext_op *op,
     if (!frames_slot(v->dom, op->arg1.mfn, &slot))
         return -XEN_EINVAL;
     return mm_pin(v->dom, slot, type);
+}
+
+/* LDT entries one SET_LDT may name (64 KiB of descriptors, Xen's limit). */
+#define MMUEXT_LDT_MAX_ENTS 8192
+
+/* CLEAR_PAGE / COPY_PAGE: the destination must be able to take the
+ * writable type (not a page table), the source any frame of the domain. */
+static int mmuext_page_op(struct vcpu *v, const struct mmuext_op *op)
+{
+    struct domain *d = v->dom;
+    uint64_t dst, src = 0;
+    int rc;
+
+    if (!frames_slot(d, op->arg1.mfn, &dst) ||
+        (op->cmd == MMUEXT_COPY_PAGE &&
+         !frames_slot(d, op->arg2.src_mfn, &src)))
+        return -XEN_EINVAL;
+    if (op->cmd == MMUEXT_COPY_PAGE &&
+        !(d->frames[src].flags & FRAME_ALLOCATED))
+        return -XEN_EINVAL;
+    rc = mm_get_type(d, dst, FRAME_WRITABLE);
+    if (rc < 0)
+        return rc;
+    if (op->cmd == MMUEXT_CLEAR_PAGE)
+        memset(domain_slot_ptr(d, dst), 0, PAGE_SIZE);
+    else
+        memmove(domain_slot_ptr(d, dst), domain_slot_ptr(d, src), PAGE_SIZE);
+    mm_put_type(d, dst);
+    return 0;
 }
 
 static int mmuext_one(struct vcpu *v, const struct mmuext_op *op)
@@ -163,18 +221,25 @@ static int mmuext_one(struct vcpu *v, const struct mmuext_op *op)
         return 0;
     case MMUEXT_TLB_FLUSH_MULTI:
     case MMUEXT_INVLPG_MULTI:
+        /* Xen: an unreadable vCPU mask is -EINVAL here. */
         return gmem_copy_from(v, &mask, op->arg2.vcpumask, sizeof(mask))
-                   ? -XEN_EFAULT
+                   ? -XEN_EINVAL
                    : 0;
     case MMUEXT_NEW_USER_BASEPTR:
         /* No separate user address space yet: only "none" is accepted. */
         return op->arg1.mfn == 0 ? 0 : -XEN_ENOSYS;
     case MMUEXT_SET_LDT:
-        return op->arg1.linear_addr == 0 && op->arg2.nr_ents == 0 ? 0
-                                                                  : -XEN_ENOSYS;
+        /* Xen's checks; a real LDT is not supported (-ENOSYS). */
+        if ((op->arg1.linear_addr & (PAGE_SIZE - 1)) ||
+            op->arg2.nr_ents > MMUEXT_LDT_MAX_ENTS)
+            return -XEN_EINVAL;
+        return op->arg2.nr_ents == 0 ? 0 : -XEN_ENOSYS;
+    case MMUEXT_CLEAR_PAGE:
+    case MMUEXT_COPY_PAGE:
+        return mmuext_page_op(v, op);
     case MMUEXT_FLUSH_CACHE:
     case MMUEXT_FLUSH_CACHE_GLOBAL:
-        return -XEN_EPERM;
+        return -XEN_EACCES; /* needs cache-flush permission */
     default:
         return -XEN_ENOSYS;
     }
@@ -200,7 +265,6 @@ int64_t hc_mmuext_op(struct vcpu *v, const uint64_t a[5])
         if (rc < 0)
             break;
     }
-    if (done_ptr && gmem_copy_to(v, done_ptr, &done, sizeof(done)))
-        return -XEN_EFAULT;
+    mmu_write_done(v, done_ptr, done);
     return rc;
 }

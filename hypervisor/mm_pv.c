@@ -58,14 +58,17 @@ static volatile uint64_t *mm_table(struct domain *d, uint64_t slot)
     return (volatile uint64_t *)domain_slot_ptr(d, slot);
 }
 
-/* Slot of the frame an entry names, if d owns it and it backs memory. */
+/* Slot of the frame an entry names, if d owns it and it backs memory.
+ * A frame that is not the domain's RAM would be I/O memory to Xen, which
+ * a domU has no permission for: -EPERM. */
 static int mm_entry_slot(struct domain *d, uint64_t pte, uint64_t *slot)
 {
     if (!frames_slot(d, (pte & PTE_ADDR_MASK) >> PAGE_SHIFT, slot))
-        return -EINVAL;
+        return -EPERM;
+    /* A frame given back (ballooned out) has no owner to Xen: busy. */
     if (!(d->frames[*slot].flags & FRAME_ALLOCATED) &&
         d->frames[*slot].type != FRAME_SHARED_INFO)
-        return -EINVAL;
+        return -EBUSY;
     return 0;
 }
 
@@ -107,8 +110,7 @@ static int mm_validate(struct domain *d, uint64_t slot, unsigned int level)
  *
  * The first reference of a page-table type validates the frame's entries.
  * Return values: 0; -EINVAL if the frame has another type in use or does
- * not validate; -EBUSY if a page-table frame is mapped writable... (that
- * case is the first: a writable frame holds FRAME_WRITABLE).
+ * not validate.
  */
 int mm_get_type(struct domain *d, uint64_t slot, enum frame_type type)
 {
@@ -187,9 +189,11 @@ int mm_get_entry(struct domain *d, unsigned int level, uint64_t pte)
     if (level > 1)
         return mm_get_type(d, slot, mm_type_of_level(level - 1));
     if (pte & _PAGE_RW) {
+        /* Xen: a frame that cannot become writable (a page table) is
+         * busy, not invalid. */
         rc = mm_get_type(d, slot, FRAME_WRITABLE);
         if (rc < 0)
-            return rc;
+            return -EBUSY;
     }
     d->frames[slot].map_count++;
     return 0;
@@ -241,6 +245,26 @@ int mm_update_entry(struct vcpu *v, uint64_t slot, unsigned int idx,
     t[idx] = val;
     mm_tree_entry_changed(v, slot, idx, old, val);
     mm_put_entry(d, level, old);
+    return 0;
+}
+
+/*
+ * mm_write_data - MMU_NORMAL_PT_UPDATE aimed at a frame that is not a page
+ * table: Xen just writes it, if the frame can be writable.
+ * Return values: 0; -EINVAL (not RAM of d); -EBUSY (typed otherwise).
+ */
+int mm_write_data(struct domain *d, uint64_t slot, unsigned int idx,
+                  uint64_t val)
+{
+    int rc;
+
+    if (idx >= PT_ENTRIES || !(d->frames[slot].flags & FRAME_ALLOCATED))
+        return -EINVAL;
+    rc = mm_get_type(d, slot, FRAME_WRITABLE);
+    if (rc < 0)
+        return -EBUSY;
+    ((volatile uint64_t *)domain_slot_ptr(d, slot))[idx] = val;
+    mm_put_type(d, slot);
     return 0;
 }
 

@@ -315,6 +315,8 @@ int mm_get_entry(struct domain *d, unsigned int level, uint64_t pte);
 void mm_put_entry(struct domain *d, unsigned int level, uint64_t pte);
 int mm_update_entry(struct vcpu *v, uint64_t slot, unsigned int idx,
                     uint64_t val);
+int mm_write_data(struct domain *d, uint64_t slot, unsigned int idx,
+                  uint64_t val);
 int mm_pin(struct domain *d, uint64_t slot, enum frame_type type);
 int mm_unpin(struct domain *d, uint64_t slot);
 int mm_new_baseptr(struct vcpu *v, uint64_t slot);

@@ -99,7 +99,7 @@ Test(mm, page_table_never_writable)
     l1_of(BASE, &l1, &idx);
     /* Map the L4 writable at BASE: refused, entry unchanged. */
     uint64_t before = ((uint64_t *)domain_slot_ptr(d, l1))[idx];
-    cr_assert_eq(mm_update_entry(v, l1, idx, (l4_mfn << 12) | PTE_RW), -EINVAL);
+    cr_assert_eq(mm_update_entry(v, l1, idx, (l4_mfn << 12) | PTE_RW), -EBUSY);
     cr_assert_eq(((uint64_t *)domain_slot_ptr(d, l1))[idx], before);
     /* Read-only is fine, and becomes one read-only map op. */
     cr_assert_eq(mm_update_entry(v, l1, idx, (l4_mfn << 12) | PTE_RO), 0);
@@ -119,13 +119,13 @@ Test(mm, foreign_and_bogus_frames_refused)
     unsigned int idx;
 
     l1_of(BASE, &l1, &idx);
-    cr_assert_eq(mm_update_entry(v, l1, idx, (0ull << 12) | PTE_RW), -EINVAL);
+    cr_assert_eq(mm_update_entry(v, l1, idx, (0ull << 12) | PTE_RW), -EPERM);
     cr_assert_eq(mm_update_entry(v, l1, idx,
                                  ((d->mfn_base + d->nr_slots) << 12) | PTE_RW),
-                 -EINVAL);
+                 -EPERM);
     cr_assert_eq(
         mm_update_entry(v, l1, idx, ((d->mfn_base - 1) << 12) | PTE_RW),
-        -EINVAL);
+        -EPERM);
     /* Cache-control and PAT bits are not for domUs. */
     cr_assert_eq(
         mm_update_entry(v, l1, idx,
@@ -142,10 +142,10 @@ Test(mm, pin_rules)
     cr_assert_eq(mm_pin(d, s, FRAME_L1), 0);
     cr_assert_eq(mm_pin(d, s, FRAME_L1), -EINVAL, "pinned twice");
     cr_assert_eq(mm_pin(d, s, FRAME_L2), -EINVAL);
-    /* A pinned table cannot be mapped writable... */
+    /* A pinned table cannot be mapped writable (busy, as Xen says)... */
     l1_of(BASE, &l1, &idx);
     cr_assert_eq(mm_update_entry(v, l1, idx, (mfn_of_slot(s) << 12) | PTE_RW),
-                 -EINVAL);
+                 -EBUSY);
     cr_assert_eq(mm_unpin(d, s), 0);
     /* ...and a writably mapped frame cannot be pinned. */
     cr_assert_eq(mm_update_entry(v, l1, idx, (mfn_of_slot(s) << 12) | PTE_RW),
