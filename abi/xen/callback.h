@@ -40,7 +40,7 @@
 /*
  * CALLBACKOP_register (arg struct callback_register): set a callback.
  * 1. address must be a canonical guest address.
- * 2. An unknown type gives -XEN_EINVAL.
+ * 2. An unknown type gives -XEN_ENOSYS (as Xen's pv/callback.c).
  */
 #define CALLBACKOP_register 0
 

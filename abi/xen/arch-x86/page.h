@@ -59,22 +59,24 @@
  * permission) PWT/PCD/PAT in L1 entries only. PSE in an L2/L3 entry is
  * refused for ordinary PV guests.
  */
-#define _PAGE_PRESENT  0x001    /* entry is valid */
-#define _PAGE_RW       0x002    /* writable (never for page-table frames) */
-#define _PAGE_USER     0x004    /* user-accessible; PV kernels need it too */
-#define _PAGE_PWT      0x008    /* write-through */
-#define _PAGE_PCD      0x010    /* cache disable */
-#define _PAGE_ACCESSED 0x020    /* set by the CPU on access */
-#define _PAGE_DIRTY    0x040    /* set by the CPU on write (L1 only) */
-#define _PAGE_PAT      0x080    /* L1: PAT index bit */
-#define _PAGE_PSE      0x080    /* L2/L3: superpage (refused for PV) */
-#define _PAGE_GLOBAL   0x100    /* L1: global TLB entry */
-#define _PAGE_AVAIL0   0x200    /* software bit 9 */
-#define _PAGE_AVAIL1   0x400    /* software bit 10 */
-#define _PAGE_AVAIL2   0x800    /* software bit 11 */
-#define _PAGE_AVAIL    0xe00    /* all three low software bits */
-#define _PAGE_GNTTAB   0x400000 /* L1 bit 22: reserved for Xen grant maps */
-#define _PAGE_NX       (xen_mk_ullong(1) << 63) /* no-execute */
+#define _PAGE_PRESENT  0x001 /* entry is valid */
+#define _PAGE_RW       0x002 /* writable (never for page-table frames) */
+#define _PAGE_USER     0x004 /* user-accessible; PV kernels need it too */
+#define _PAGE_PWT      0x008 /* write-through */
+#define _PAGE_PCD      0x010 /* cache disable */
+#define _PAGE_ACCESSED 0x020 /* set by the CPU on access */
+#define _PAGE_DIRTY    0x040 /* set by the CPU on write (L1 only) */
+#define _PAGE_PAT      0x080 /* L1: PAT index bit */
+#define _PAGE_PSE      0x080 /* L2/L3: superpage (refused for PV) */
+#define _PAGE_GLOBAL   0x100 /* L1: global TLB entry */
+#define _PAGE_AVAIL0   0x200 /* software bit 9 */
+#define _PAGE_AVAIL1   0x400 /* software bit 10 */
+#define _PAGE_AVAIL2   0x800 /* software bit 11 */
+#define _PAGE_AVAIL    0xe00 /* all three low software bits */
+/* Xen marks its grant mappings with PTE bit 62 (bit 22 of its internal
+ * flag encoding, hence the value); debug builds refuse it from guests. */
+#define _PAGE_GNTTAB 0x400000
+#define _PAGE_NX     (xen_mk_ullong(1) << 63) /* no-execute */
 
 /* Physical-address field of a PTE (bits 51:12). */
 #define PTE_ADDR_MASK xen_mk_ullong(0x000ffffffffff000)
