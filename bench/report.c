@@ -236,11 +236,12 @@ static void print_startup(const struct opts *o, const struct startup_result *s)
     struct row floor =
         row_of_runs("floor: posix_spawn static exit0 -> reaped", &s->floor);
     char n[24], vs[96];
+    const char *slash = strrchr(o->hello, '/');
 
     snprintf(n, sizeof(n), "%u runs", s->floor.n);
     printf("(a) domain start-up: veneerd run %s (64 MiB default),\n"
            "    wall time from posix_spawn; runs alternate with the floor\n",
-           o->hello);
+           slash ? slash + 1 : o->hello);
     row_print(&first, n, versus(vs, sizeof(vs), first.p50, floor.p50, "floor"));
     row_print(&exit, n, versus(vs, sizeof(vs), exit.p50, floor.p50, "floor"));
     row_print(&floor, n, "peer: vfork+exec+exit, same run");
