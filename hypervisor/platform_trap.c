@@ -11,6 +11,7 @@
 #include <linux/futex.h>
 #include <linux/seccomp.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -340,11 +341,13 @@ static bool platform_run_timers(struct vcpu *v)
 }
 
 /* Wait for the next request on v's mailbox: spin, then sleep; fire v's
- * timers meanwhile. */
+ * timers meanwhile. After a timer kicked the guest, spin longer for its
+ * KICK request, yielding, since the stub may be waiting for this CPU. */
 static bool platform_next_request(struct vcpu *v)
 {
     struct stub_mailbox *mb = v->mbox;
     uint64_t spin_end = now_ns() + VN_SERVER_SPIN_NS;
+    bool yielding = false;
 
     while (!v->stop) {
         uint32_t seq = __atomic_load_n(&mb->req_seq, __ATOMIC_ACQUIRE);
@@ -352,13 +355,18 @@ static bool platform_next_request(struct vcpu *v)
             v->last_req = seq;
             return true;
         }
-        if (platform_run_timers(v))
+        if (platform_run_timers(v)) {
             spin_end = now_ns() + VN_KICK_SPIN_NS;
+            yielding = true;
+        }
         if (now_ns() < spin_end) {
             for (int i = 0; i < 64; i++)
                 __builtin_ia32_pause();
+            if (yielding)
+                sched_yield();
             continue;
         }
+        yielding = false;
         __atomic_store_n(&mb->veneerd_sleeping, 1, __ATOMIC_SEQ_CST);
         if (__atomic_load_n(&mb->req_seq, __ATOMIC_SEQ_CST) == seq && !v->stop)
             platform_sleep(v, seq);
