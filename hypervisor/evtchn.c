@@ -60,6 +60,7 @@ void evtchn_domain_reset(struct domain *d)
     d->evtchns[0].state = ECS_RESERVED;
 }
 
+/* evtchn_domain_destroy - free d's port table (NULL-safe, once). */
 void evtchn_domain_destroy(struct domain *d)
 {
     if (!d->evtchns)

@@ -88,6 +88,7 @@ bool evtchn_2l_unmask(struct shared_info *s, struct vcpu_info *vi,
            evtchn_2l_mark_events_pending(vi);
 }
 
+/* evtchn_2l_is_pending - is port's pending bit set (port below 4096)? */
 bool evtchn_2l_is_pending(const struct shared_info *s, uint32_t port)
 {
     return bit_test(&s->evtchn_pending[port / EVTCHN_2L_WORD_BITS],

@@ -28,6 +28,7 @@ void timer_set_singleshot(struct vcpu *v, uint64_t deadline)
     v->timer_armed = true;
 }
 
+/* timer_stop_singleshot - disarm v's one-shot timer (it may not fire). */
 void timer_stop_singleshot(struct vcpu *v)
 {
     v->timer_armed = false;

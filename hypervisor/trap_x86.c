@@ -212,7 +212,8 @@ void trap_fault(struct vcpu *v, const struct stub_mailbox *req)
 {
     struct trap_event ev;
 
-    if (req->regs.rip >= VENEER_GUEST_VA_LIMIT) {
+    if (req->regs.rip >= VENEER_STUB_BASE && req->regs.rip < VENEER_STUB_END) {
+        /* The guest jumped into the stub, or broke it: no guest state. */
         trap_crash(v, req, "unhandled fault in the domain stub's code");
         return;
     }

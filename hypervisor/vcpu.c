@@ -61,6 +61,7 @@ void vcpu_reset(struct vcpu *v)
     memset(v->rs_time, 0, sizeof(v->rs_time));
 }
 
+/* vcpu_release - free what vcpu_init and the hypercalls allocated. */
 void vcpu_release(struct vcpu *v)
 {
     free(v->pv.traps);

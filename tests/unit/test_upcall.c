@@ -386,3 +386,45 @@ Test(upcall, iretq_to_other_selectors_stays_a_gp)
     fault_on_iretq(0xe023, FLAT_KERNEL_SS64); /* 32-bit code: not emulated */
     cr_assert(domain_is_stopping(d), "#GP with no trap table: crash");
 }
+
+Test(upcall, a_jump_to_the_upper_half_is_a_page_fault)
+{
+    struct trap_info t[2] = {
+        {.vector = 14, .cs = FLAT_KERNEL_CS, .address = 0x400700},
+        {0},
+    };
+    gva_t arg = d->stack_top - 0x200;
+    uint64_t a[5] = {arg};
+    struct stub_mailbox req = {.kind = STUB_REQ_FAULT,
+                               .signo = SIGSEGV,
+                               .trapno = 14,
+                               .err = 0x14,
+                               .addr = 0xffff888000001000ull};
+    uint64_t frame[8];
+
+    cr_assert_eq(gmem_copy_to(v, arg, t, sizeof(t)), 0);
+    cr_assert_eq(hc_set_trap_table(v, a), 0);
+    v->regs.rip = req.addr;
+    req.regs = v->regs;
+    trap_fault(v, &req);
+    cr_assert(!domain_is_stopping(d));
+    cr_assert_eq(v->regs.rip, 0x400700);
+    cr_assert_eq(upcall_vcpu_info(v)->arch.cr2, 0xffff888000001000ull);
+    cr_assert_eq(gmem_copy_from(v, frame, v->regs.rsp, sizeof(frame)), 0);
+    cr_assert_eq(frame[2], 0x10, "not present, instruction fetch");
+    cr_assert_eq(frame[3], 0xffff888000001000ull, "rip in the frame");
+}
+
+Test(upcall, a_fault_in_the_stub_crashes)
+{
+    struct stub_mailbox req = {.kind = STUB_REQ_FAULT,
+                               .signo = SIGSEGV,
+                               .trapno = 14,
+                               .err = 0x6,
+                               .addr = 0x10};
+
+    v->regs.rip = VENEER_STUB_BASE + 0x100;
+    req.regs = v->regs;
+    trap_fault(v, &req);
+    cr_assert(domain_is_stopping(d));
+}
