@@ -280,6 +280,9 @@ static void print_hc_tail(const char *mode, const struct hcbench_result *h)
     printf("  %-4s median us:  ", mode);
     for (unsigned int i = 0; i < h->p50.n; i++)
         printf(" %7.2f", h->p50.ns[i] / 1e3);
+    printf("\n       p99 us:     ");
+    for (unsigned int i = 0; i < h->p99.n; i++)
+        printf(" %7.1f", h->p99.ns[i] / 1e3);
     printf("\n       >= %2u us, %%: ", HC_SLOW_NS / 1000);
     for (unsigned int i = 0; i < h->slow.n; i++)
         printf(" %7.2f", h->slow.ns[i]);
@@ -313,8 +316,8 @@ void report_table(const struct opts *o, const struct results *r)
     row_loop("peer: plain system call getppid()", &r->syscall, o->syscalls,
              "raw `syscall`, no filter");
 
-    printf("\n(b) run by run: median call, share of calls >= %u us, and "
-           "context switches per\n    call (veneerd + stub, N-call run "
+    printf("\n(b) run by run: median and p99 call, share of calls >= %u us, "
+           "and context\n    switches per call (veneerd + stub, N-call run "
            "minus n=0 run):\n",
            HC_SLOW_NS / 1000);
     print_hc_tail("page", &r->page);

@@ -95,7 +95,12 @@ int spawn_run(char *const argv[], struct spawn_out *o)
             ;
         o->exit_ns = vnbench_now_ns() - start;
     }
-    if (rc < 0)
+    if (rc == -ETIMEDOUT)
+        fprintf(stderr,
+                "vnbench: %s %s: no output or exit within %d s; "
+                "killed\n",
+                argv[0], argv[1] ? argv[1] : "", SPAWN_TIMEOUT_MS / 1000);
+    else if (rc < 0)
         fprintf(stderr, "vnbench: %s: %s\n", argv[0], strerror(-rc));
     return rc;
 }
