@@ -72,7 +72,9 @@ struct hcbench_result {
     struct runs slow;       /* per-run share of calls >= HC_SLOW_NS, in % */
     struct runs csw;        /* per-run context switches per call, N-run
                               minus 0-run, veneerd and stub together */
-    uint64_t veneerd_calls; /* hypercalls veneerd counted (last run) */
+    uint64_t veneerd_calls; /* hypercalls veneerd counted (last run);
+                               UINT64_MAX: veneerd did not say */
+    uint64_t guest_calls;   /* timed calls the guest made (last run) */
 };
 
 /* What vnbench was asked to run. */
