@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: MIT
 # `make bench`: runs vnbench (bench/vnbench.c) on the programs `make all`
 # and $(BENCHES) built, and prints its table. Extra arguments go to
-# vnbench (e.g. --quick, --runs 100).
+# vnbench (e.g. --quick, --runs 100). Then the store's comparison
+# (bench/vstored_vs_xenstored.sh) and vnbench2 (bench/vnbench2.c: core II
+# and the toolstack), which take only --quick from them; QEMU, vnbench2's
+# peer in (f), is installed for the bench alone (BENCH_DEB_PACKAGES).
 #
 # The binaries are copied first: the tree is shared, and a rebuild of
 # veneerd in the middle of a run must not change what is measured.
@@ -11,7 +14,11 @@ cd "$(dirname "$0")/.."
 BUILD="${BUILD:-build}"
 for f in "$BUILD/bin/veneerd" "$BUILD/libexec/veneer-stub" \
          "$BUILD/guests/hello.elf" "$BUILD/bench/vnbench" \
-         "$BUILD/bench/exit0" "$BUILD/bench/guests/hcloop.elf"; do
+         "$BUILD/bench/exit0" "$BUILD/bench/guests/hcloop.elf" \
+         "$BUILD/bin/vn" "$BUILD/bin/vstored" "$BUILD/bench/vnbench2" \
+         "$BUILD/bench/sleep0" "$BUILD/bench/qemu_pvh.elf" \
+         "$BUILD/bench/guests/ptloop.elf" "$BUILD/bench/guests/uplat.elf" \
+         "$BUILD/bench/guests/idle_block.elf"; do
     if [ ! -e "$f" ]; then
         echo "bench: $f is missing; run: make all \$(BENCHES)" >&2
         exit 1
@@ -26,8 +33,37 @@ cp "$BUILD/libexec/veneer-stub" "$snap/libexec/"
 cp "$BUILD/guests/hello.elf" "$BUILD/bench/guests/hcloop.elf" \
    "$BUILD/bench/exit0" "$BUILD/bench/vnbench" "$snap/"
 echo "== Veneer core I benchmarks ($(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(date -u '+%Y-%m-%d %H:%M UTC'))"
+# vnbench2's programs; vn finds veneerd and vstored next to itself.
+cp "$BUILD/bin/vn" "$BUILD/bin/vstored" "$snap/bin/"
+cp "$BUILD/bench/vnbench2" "$BUILD/bench/sleep0" "$BUILD/bench/qemu_pvh.elf" \
+   "$BUILD/bench/guests/ptloop.elf" "$BUILD/bench/guests/uplat.elf" \
+   "$BUILD/bench/guests/idle_block.elf" "$snap/"
+quick=
+for a in "$@"; do
+    case $a in --quick) quick=--quick ;; esac
+done
+status=0
 "$snap/vnbench" \
     --veneerd "$snap/bin/veneerd" \
     --hello "$snap/hello.elf" \
     --floor "$snap/exit0" \
-    --hcloop "$snap/hcloop.elf" "$@"
+    --hcloop "$snap/hcloop.elf" "$@" || status=1
+
+echo
+echo "== vstored against xenstored and oxenstored (bench/vstored_vs_xenstored.sh)"
+bash bench/vstored_vs_xenstored.sh ${quick:+--seconds 0.1} || status=1
+
+BENCH_DEB_PACKAGES="qemu-system-x86"
+mk/install-deps.sh $BENCH_DEB_PACKAGES ||
+    echo "bench: $BENCH_DEB_PACKAGES not installed: (f) runs without QEMU"
+"$snap/vnbench2" \
+    --veneerd "$snap/bin/veneerd" \
+    --vn "$snap/bin/vn" \
+    --hello "$snap/hello.elf" \
+    --floor "$snap/exit0" \
+    --sleeper "$snap/sleep0" \
+    --qemu-kernel "$snap/qemu_pvh.elf" \
+    --ptloop "$snap/ptloop.elf" \
+    --uplat "$snap/uplat.elf" \
+    --idle "$snap/idle_block.elf" $quick || status=1
+exit $status
