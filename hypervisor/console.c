@@ -30,8 +30,20 @@ static bool console_put(int fd, const char *buf, size_t len, int flags)
 
 static void console_emit(struct domain *d)
 {
-    if (d->con_fd >= 0)
-        console_put(d->con_fd, d->con_line, d->con_len, 0);
+    /* A log file (the daemon's sink) holds at most CONSOLE_LOG_MAX bytes
+     * per domain: past that, output still reaches attached clients but
+     * the host's disk (or tmpfs) is not the guest's to fill. */
+    if (d->con_fd >= 0 && d->con_log_max &&
+        d->con_logged + d->con_len > d->con_log_max) {
+        if (!d->con_log_full) {
+            static const char note[] = "[veneerd: console log full]\n";
+            console_put(d->con_fd, note, sizeof(note) - 1, 0);
+            d->con_log_full = true;
+        }
+    } else if (d->con_fd >= 0 &&
+               console_put(d->con_fd, d->con_line, d->con_len, 0)) {
+        d->con_logged += d->con_len;
+    }
     pthread_mutex_lock(&d->con_lock);
     for (unsigned int i = 0; i < CONSOLE_MAX_CLIENTS; i++) {
         int fd = d->con_clients[i];

@@ -193,7 +193,9 @@ static void daemon_console_log(struct domain *d)
     snprintf(path, sizeof(path), "%s/console", dmn.rundir);
     mkdir(path, 0700);
     snprintf(path, sizeof(path), "%s/console/%s.log", dmn.rundir, d->name);
-    d->con_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    d->con_fd = open(
+        path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+    d->con_log_max = CONSOLE_LOG_MAX;
 }
 
 /*
@@ -396,13 +398,22 @@ static void daemon_paths(const char *rundir)
     snprintf(dmn.rundir, sizeof(dmn.rundir), "%s", rundir);
     snprintf(dmn.sock_path, sizeof(dmn.sock_path), "%s/veneerd.sock", rundir);
     snprintf(dmn.pid_path, sizeof(dmn.pid_path), "%s/veneerd.pid", rundir);
+    struct stat st;
+
     if (mkdir(rundir, 0700) < 0 && errno != EEXIST)
         fatal("mkdir %s", rundir);
+    /* Everything below is written as root: the directory must be root's
+     * and closed to others, or another user could swap in links. */
+    if (lstat(rundir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0 ||
+        (st.st_mode & 077))
+        fatalx("%s must be a directory owned by root, mode 0700", rundir);
 }
 
 static void daemon_write_pid(void)
 {
-    FILE *f = fopen(dmn.pid_path, "we");
+    int fd = open(dmn.pid_path,
+                  O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 
     if (!f)
         fatal("%s", dmn.pid_path);

@@ -45,6 +45,8 @@ static int balloon_free_extent(struct domain *d, mfn_t mfn, unsigned int order)
                  (unsigned long long)n);
         return -XEN_ENOMEM;
     }
+    if (slot < d->balloon_hint)
+        d->balloon_hint = slot;
     for (uint64_t i = 0; i < n; i++) {
         d->frames[slot + i].flags &= ~FRAME_ALLOCATED;
         d->frames[slot + i].pfn = INVALID_PFN;
@@ -61,7 +63,12 @@ static mfn_t balloon_alloc_extent(struct domain *d, unsigned int order)
 
     if (d->nr_pages + n > d->max_pages)
         return INVALID_MFN;
-    for (uint64_t s = 0; s + n <= d->shared_info_slot; s += n) {
+    /* Start where the last search ended (frames free below it were
+     * taken); once past the end, look from the start again. */
+    if (d->balloon_hint + n > d->shared_info_slot)
+        d->balloon_hint = 0;
+    for (uint64_t s = d->balloon_hint & ~(n - 1); s + n <= d->shared_info_slot;
+         s += n) {
         uint64_t i;
 
         for (i = 0; i < n; i++)
@@ -75,6 +82,7 @@ static mfn_t balloon_alloc_extent(struct domain *d, unsigned int order)
             d->frames[s + i].pfn = INVALID_PFN;
         }
         d->nr_pages += n;
+        d->balloon_hint = s + n;
         return frames_mfn(d, s);
     }
     return INVALID_MFN;

@@ -27,8 +27,10 @@
     (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY |    \
      _PAGE_AVAIL | _PAGE_NX | PTE_ADDR_MASK | 0x7ff0000000000000ull)
 
-/* L4 slots from here up map the host kernel's half: never the guest's. */
-#define L4_FIRST_HOST_SLOT 256
+/* L4 slots from here up are never the guest's: 254-255 cover the domain
+ * stub's region (VENEER_GUEST_VA_LIMIT and up), 256-511 the host kernel's
+ * half. */
+#define L4_FIRST_HOST_SLOT (VENEER_GUEST_VA_LIMIT >> 39)
 
 unsigned int mm_level_of(const struct frame *f)
 {
@@ -194,6 +196,11 @@ int mm_get_entry(struct domain *d, unsigned int level, uint64_t pte)
         rc = mm_get_type(d, slot, FRAME_WRITABLE);
         if (rc < 0)
             return -EBUSY;
+    }
+    if (d->frames[slot].map_count == UINT32_MAX) {
+        if (pte & _PAGE_RW)
+            mm_put_type(d, slot);
+        return -EBUSY;
     }
     d->frames[slot].map_count++;
     return 0;

@@ -95,6 +95,10 @@ static void mm_tree_walk(struct vcpu *v, uint64_t slot, unsigned int level,
         f->va_base = base;
         f->tree_prot = prot;
     } else if (f->tree_links) {
+        /* An aliased table losing one link keeps whichever place it was
+         * given last, which may be the one going away: recompute. */
+        if (f->tree_links > 1)
+            d->realise_full = true;
         f->tree_links--;
     }
     for (unsigned int i = 0; i < (level == 4 ? 256u : PT_ENTRIES); i++) {

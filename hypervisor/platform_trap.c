@@ -119,8 +119,10 @@ static int platform_write_boot(struct domain *d)
     memset(b, 0, sizeof(*b));
     b->magic = STUB_BOOT_MAGIC;
     b->version = STUB_ABI_VERSION;
-    b->uid = VN_STUB_UID;
-    b->gid = VN_STUB_GID;
+    /* A uid of its own per domain: no other process (nor another domain's)
+     * may signal or trace it. */
+    b->uid = VN_STUB_UID_BASE + d->id;
+    b->gid = VN_STUB_UID_BASE + d->id;
     b->notify_fd = -1;
     b->entry_rip = d->entry;
     b->entry_rsp = d->stack_top;

@@ -207,6 +207,7 @@ struct domain {
     uint64_t nr_pages;            /* pseudo-physical pages populated */
     uint64_t max_pages;           /* limit for nr_pages */
     uint64_t vm_assist;           /* enabled VMASST_TYPE_* bits */
+    uint64_t balloon_hint;        /* mm_balloon.c: lowest possibly free slot */
     char cmdline[MAX_GUEST_CMDLINE];
 
     /* RAM: a memfd of nr_slots pages; slot s is machine frame base + s. */
@@ -233,7 +234,10 @@ struct domain {
     /* Console line buffer for console_io writes. */
     char con_line[CONSOLE_LINE_MAX];
     size_t con_len;
-    int con_fd;                           /* the sink, or -1 */
+    int con_fd;           /* the sink, or -1 */
+    uint64_t con_log_max; /* cap on bytes written to con_fd, 0: none */
+    uint64_t con_logged;  /* bytes written to con_fd so far */
+    bool con_log_full;    /* the cap was reached (noted once) */
     int con_clients[CONSOLE_MAX_CLIENTS]; /* attached consoles, or -1 */
     pthread_mutex_t con_lock;             /* guards con_clients */
 

@@ -17,6 +17,10 @@
 /* Console: bytes held for a line before it is forced out. [POLICY] */
 #define CONSOLE_LINE_MAX 256
 
+/* Bytes of console output the daemon keeps in one domain's log file
+ * (RUNDIR is often tmpfs, i.e. host RAM). [POLICY] */
+#define CONSOLE_LOG_MAX (16ull << 20)
+
 /* Console clients attached to one domain at once. [POLICY] */
 #define CONSOLE_MAX_CLIENTS 4
 
@@ -78,7 +82,6 @@
 #define VN_TIMER_PERIOD_MAX_NS (~0ull >> 2)
 
 /* Unprivileged ids the domain processes switch to. [POLICY] */
-#define VN_STUB_UID 65534
-#define VN_STUB_GID 65534
+#define VN_STUB_UID_BASE 0x7f000000u /* + domain id, for uid and gid */
 
 #endif /* VENEER_VENEERD_LIMITS_H */
