@@ -362,8 +362,15 @@ static bool platform_next_request(struct vcpu *v)
             yielding = true;
         }
         if (now_ns() < spin_end) {
-            for (int i = 0; i < 64; i++)
+            /* Look at the mailbox after every pause (a request seen one
+             * pause late costs ~35 ns; one seen 64 late, ~1 us); the
+             * clock and timers only every 64. */
+            for (int i = 0; i < 64; i++) {
+                if (__atomic_load_n(&mb->req_seq, __ATOMIC_RELAXED) !=
+                    v->last_req)
+                    break;
                 __builtin_ia32_pause();
+            }
             if (yielding)
                 sched_yield();
             continue;
