@@ -9,14 +9,18 @@
  *    SECCOMP_USER_NOTIF_FLAG_CONTINUE by a listener thread that sleeps in
  *    SECCOMP_IOCTL_NOTIF_RECV, as veneerd's notifier does
  *    (platform_trap.c), for getppid (the notification alone) and for the
- *    4 KiB mmap itself (what each approved map costs). The filter lives in
- *    a forked child, which it cannot outlive.
+ *    4 KiB mmap itself (what each approved map costs), both unpinned as
+ *    veneerd's threads are; then getppid with the listener pinned to the
+ *    caller's CPU and to another (the two costs the unpinned figure moves
+ *    between). The filter lives in a forked child, which it cannot
+ *    outlive.
  */
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,7 +41,7 @@
 
 /* What the filtered child hands back. */
 struct mm_shared {
-    struct hist notif, notif_mmap;
+    struct hist notif, notif_mmap, notif_same, notif_other;
     uint64_t ovh;
     int ok;
     char why[96];
@@ -135,7 +139,42 @@ static int mm_install(void)
     return 0;
 }
 
-/* The forked child: listener thread, filter, two timed loops. */
+/* n timed notified getppid calls. */
+static void mm_notif_loop(unsigned long n, struct hist *h)
+{
+    hist_init(h);
+    for (unsigned long i = 0; i < MM_WARMUP + n; i++) {
+        uint64_t t0 = tsc_read();
+        uint64_t t1;
+
+        syscall(SYS_getppid);
+        t1 = tsc_read();
+        if (i >= MM_WARMUP)
+            hist_add(h, t1 - t0);
+    }
+}
+
+/* The caller on its CPU, the listener on the same one (same = 1) or on
+ * the next; 0, or -1 on a host with one CPU. */
+static int mm_pin(pthread_t listener, int same)
+{
+    int ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN), cpu = sched_getcpu();
+    cpu_set_t set;
+
+    if (ncpu < 2 || cpu < 0)
+        return -1;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    if (sched_setaffinity(0, sizeof(set), &set) < 0)
+        return -1;
+    CPU_ZERO(&set);
+    CPU_SET(same ? cpu : (cpu + 1) % ncpu, &set);
+    return pthread_setaffinity_np(listener, sizeof(set), &set) ? -1 : 0;
+}
+
+/* The forked child: listener thread, filter, timed loops: unpinned as
+ * veneerd's threads are, then listener and caller pinned together and
+ * apart. */
 static void mm_notif_child(struct mm_shared *sh, unsigned long n)
 {
     struct hist scratch;
@@ -153,21 +192,16 @@ static void mm_notif_child(struct mm_shared *sh, unsigned long n)
                  strerror(-rc));
         _exit(1);
     }
-    hist_init(&sh->notif);
-    for (unsigned long i = 0; i < MM_WARMUP + n; i++) {
-        uint64_t t0 = tsc_read();
-        uint64_t t1;
-
-        syscall(SYS_getppid);
-        t1 = tsc_read();
-        if (i >= MM_WARMUP)
-            hist_add(&sh->notif, t1 - t0);
-    }
+    mm_notif_loop(n, &sh->notif);
     rc = mm_loop(fd, hole, MM_SMALL, n, &sh->notif_mmap, &scratch);
     if (rc < 0) {
         snprintf(sh->why, sizeof(sh->why), "notified mmap: %s", strerror(-rc));
         _exit(1);
     }
+    if (mm_pin(t, 1) == 0)
+        mm_notif_loop(n, &sh->notif_same);
+    if (mm_pin(t, 0) == 0)
+        mm_notif_loop(n, &sh->notif_other);
     sh->ok = 1;
     _exit(0);
 }
@@ -195,6 +229,8 @@ static void mm_notif(unsigned long n, struct mmpeer *p, uint64_t ovh)
     if (pid > 0 && sh->ok) {
         p->notif = fig_of_hist_ticks(&sh->notif, ovh);
         p->notif_mmap = fig_of_hist_ticks(&sh->notif_mmap, ovh);
+        p->notif_same = fig_of_hist_ticks(&sh->notif_same, ovh);
+        p->notif_other = fig_of_hist_ticks(&sh->notif_other, ovh);
     } else if (pid > 0) {
         snprintf(p->why, sizeof(p->why), "%s",
                  sh->why[0] ? sh->why : "the filtered child failed");

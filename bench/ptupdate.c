@@ -172,6 +172,10 @@ static void pt_print(const struct mmpeer *p)
     }
     table_row("peer: seccomp user notification (CONTINUE)", &p->notif, UNIT_NS,
               samples, "getppid, listener thread asleep in RECV");
+    table_row("peer:   same, listener on the caller's CPU", &p->notif_same,
+              UNIT_NS, samples, "both pinned to one CPU");
+    table_row("peer:   same, listener on another CPU", &p->notif_other, UNIT_NS,
+              samples, "pinned apart: a cross-CPU wake-up");
     table_row("peer: approved mmap 4 KiB (notif + mmap)", &p->notif_mmap,
               UNIT_NS, samples,
               table_versus(vs, sizeof(vs), p->notif_mmap.p50, p->mmap4k.p50,
@@ -216,6 +220,8 @@ int ptupdate_bench(const struct opts2 *o)
     p.munmap2m = pt_peer_merge(peers, offsetof(struct mmpeer, munmap2m));
     p.notif = pt_peer_merge(peers, offsetof(struct mmpeer, notif));
     p.notif_mmap = pt_peer_merge(peers, offsetof(struct mmpeer, notif_mmap));
+    p.notif_same = pt_peer_merge(peers, offsetof(struct mmpeer, notif_same));
+    p.notif_other = pt_peer_merge(peers, offsetof(struct mmpeer, notif_other));
     pt_print(&p);
     return 0;
 }

@@ -6,7 +6,8 @@
  * handler; the sender measures:
  *
  *  - proc: kill() -> handler entry in another process, spinning wherever
- *    the scheduler put it;
+ *    the scheduler put it (the sender sleeps on a futex until the
+ *    handler has run, so it never keeps the target off a CPU);
  *  - cpu: tgkill() -> handler entry of a thread pinned to another CPU than
  *    the sender (the cross-CPU interrupt and signal delivery);
  *  - timer: a thread that sleeps in clock_nanosleep(TIMER_ABSTIME) until a
@@ -16,6 +17,7 @@
  *    timeout and sends SIGUSR1); and that thread's own wake-up lateness.
  */
 #include <errno.h>
+#include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -36,13 +38,16 @@
 
 /* What the target's handler notes; shared with a forked target. */
 struct sig_mark {
-    volatile uint64_t seq, tsc, ns;
+    volatile uint32_t seq; /* a futex word */
+    volatile uint64_t tsc, ns;
     volatile int stop, ready;
     volatile pid_t tid;
 };
 
 static struct sig_mark *sig_m;
 
+/* Notes the time first, then wakes the sender (a futex on seq, shared
+ * between processes): the wake is not part of what is measured. */
 static void sig_handler(int sig)
 {
     struct timespec ts;
@@ -52,6 +57,7 @@ static void sig_handler(int sig)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     sig_m->ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
     __atomic_add_fetch(&sig_m->seq, 1, __ATOMIC_RELEASE);
+    syscall(SYS_futex, &sig_m->seq, FUTEX_WAKE, 1, NULL, NULL, 0);
 }
 
 static void sig_spin(void)
@@ -69,15 +75,21 @@ static void *sig_spin_thread(void *arg)
     return NULL;
 }
 
-/* Wait for the handler to run after seq0; 0, or -ETIMEDOUT. */
-static int sig_wait(uint64_t seq0)
+/*
+ * Wait for the handler to run after seq0, asleep on the futex: a sender
+ * spinning on the target's CPU would keep the target from running for a
+ * whole scheduler slice, and this is the peer without such tails.
+ * Return values: 0; -ETIMEDOUT.
+ */
+static int sig_wait(uint32_t seq0)
 {
     uint64_t end = b2_now_ns() + SIG_GIVE_UP;
+    struct timespec ts = {0, 10000000};
 
     while (__atomic_load_n(&sig_m->seq, __ATOMIC_ACQUIRE) == seq0) {
         if (b2_now_ns() > end)
             return -ETIMEDOUT;
-        __builtin_ia32_pause();
+        syscall(SYS_futex, &sig_m->seq, FUTEX_WAIT, seq0, &ts, NULL, 0);
     }
     return 0;
 }
@@ -97,7 +109,8 @@ static int sig_loop(pid_t pid, pid_t tid, unsigned long n, struct hist *h)
 {
     hist_init(h);
     for (unsigned long i = 0; i < SIG_WARMUP + n; i++) {
-        uint64_t seq0 = sig_m->seq, t0 = tsc_read();
+        uint32_t seq0 = sig_m->seq;
+        uint64_t t0 = tsc_read();
         int rc = tid ? (int)syscall(SYS_tgkill, pid, tid, SIGUSR1)
                      : kill(pid, SIGUSR1);
 
@@ -122,7 +135,8 @@ static int sig_timer_loop(pid_t pid, unsigned long n, unsigned long period_us,
     prctl(PR_SET_TIMERSLACK, 1ul, 0, 0, 0);
     for (unsigned long i = 0; i < SIG_WARMUP + n; i++) {
         uint64_t deadline = b2_now_ns() + period_us * 1000ull;
-        uint64_t seq0 = sig_m->seq, woke;
+        uint32_t seq0 = sig_m->seq;
+        uint64_t woke;
         struct timespec ts = {(time_t)(deadline / 1000000000ull),
                               (long)(deadline % 1000000000ull)};
         int rc;

@@ -125,8 +125,9 @@ struct opts2 {
 int ptupdate_bench(const struct opts2 *o);
 struct mmpeer {
     struct fig mmap4k, munmap4k, mmap2m, munmap2m;
-    struct fig notif, notif_mmap; /* user-notif round trips (CONTINUE) */
-    char why[96];                 /* notif not measured: why */
+    struct fig notif, notif_mmap;       /* user-notif round trips (CONTINUE) */
+    struct fig notif_same, notif_other; /* listener pinned with, apart */
+    char why[96];                       /* notif not measured: why */
 };
 void mmpeer_run(unsigned long n, struct mmpeer *p);
 
