@@ -30,8 +30,8 @@ static int up_guest(const struct opts2 *o, struct up_figs *f)
     double ovh;
     int rc;
 
-    snprintf(cmdline, sizeof(cmdline), "null=%u now=%u kick=%u kick_us=%lu",
-             n * 5, n, n, UP_KICK_US);
+    snprintf(cmdline, sizeof(cmdline), "now=%u kick=%u kick_us=%lu", n, n,
+             UP_KICK_US);
     rc = child_run(&c, argv);
     tail = rc == 0 ? guest_line(c.out, "uplat: ovh=") : NULL;
     if (rc < 0 || !child_exited_ok(&c, 0) || !tail ||
@@ -72,7 +72,7 @@ static void up_print(const struct up_figs *g, const struct sigpeer *p,
              g->now_entry.n / UP_RUNS);
     snprintf(ps, sizeof(ps), "%ux%lu", UP_RUNS, peer_n);
     table_row("null hypercall xen_version (same guest)", &g->null, UNIT_NS,
-              samples, "the fixed part");
+              samples, "one before each call below");
     table_row("deadline passed: syscall -> callback entry", &g->now_entry,
               UNIT_NS, samples,
               table_versus(vs, sizeof(vs), g->now_entry.p50, g->null.p50,

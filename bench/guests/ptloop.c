@@ -12,13 +12,15 @@
  *    last entry down, so nothing coalesces: one host op per entry.
  *  - update_va_mapping (UVMF_INVLPG), one page at a time, mapping then
  *    unmapping.
- *  - the null hypercall xen_version(XENVER_version), for the fixed part.
+ *  - the null hypercall xen_version(XENVER_version), for the fixed part:
+ *    one just before every timed map batch and update_va_mapping map, so
+ *    that it sees the same conditions.
  *
  * Every call's result is checked, and one mapping is checked for real
  * first (a word written through one window address is read back through
  * another that maps the same frame).
  *
- * Command line: "r1=N r64=N r512=N uvm=N null=N" (repetitions of each).
+ * Command line: "r1=N r64=N r512=N uvm=N" (repetitions of each).
  * Output, one line per figure (bguest.h), times in TSC ticks:
  *   "ptloop: op=map|unmap k=K order=contig|desc ticks n=.. p50=.. ..."
  *   "ptloop: op=uvm_map|uvm_unmap|null k=1 order=- ticks n=.. ..."
@@ -54,7 +56,7 @@ static struct {
 
 /* Large: in .bss rather than on the runtime stack. */
 static struct mmu_update pt_map_req[PT_BATCH_MAX], pt_unmap_req[PT_BATCH_MAX];
-static struct hist pt_h_map, pt_h_unmap, pt_h_empty;
+static struct hist pt_h_map, pt_h_unmap, pt_h_empty, pt_h_null;
 
 static uint64_t pt_alloc(void)
 {
@@ -145,6 +147,20 @@ static void pt_print(const char *op, unsigned int k, const char *order,
     bguest_print_hist(head, h);
 }
 
+/* One timed null hypercall, made just before each timed map or batch:
+ * the fixed part, under the same conditions (CPU placement of veneerd's
+ * thread and the vCPU's) as the call it precedes. */
+static void pt_null(void)
+{
+    uint64_t t0 = tsc_read();
+    long rc = HYPERVISOR_xen_version(XENVER_version, 0);
+    uint64_t t1 = tsc_read();
+
+    if (rc < 0)
+        panic("ptloop: xen_version -> %ld", rc);
+    hist_add(&pt_h_null, t1 - t0);
+}
+
 /* reps timed map and unmap batches of k entries. */
 static void pt_batches(unsigned int k, enum pt_order order, uint64_t reps)
 {
@@ -152,9 +168,11 @@ static void pt_batches(unsigned int k, enum pt_order order, uint64_t reps)
     hist_init(&pt_h_map);
     hist_init(&pt_h_unmap);
     for (uint64_t r = 0; r < PT_WARMUP + reps; r++) {
-        uint64_t t0 = tsc_read();
-        uint64_t t1;
+        uint64_t t0, t1;
 
+        if (r >= PT_WARMUP)
+            pt_null();
+        t0 = tsc_read();
         pt_update(pt_map_req, k);
         t1 = tsc_read();
         if (r >= PT_WARMUP)
@@ -177,9 +195,14 @@ static void pt_uvm(uint64_t reps)
     for (uint64_t r = 0; r < PT_WARMUP + reps; r++) {
         uint64_t i = r % PT_BATCH_MAX;
         uint64_t va = pt.window + i * XEN_PAGE_SIZE;
-        uint64_t t0 = tsc_read();
-        long rc = mmu_map(va, pt_pfn_to_mfn(pt.base + i), MMU_PTE_RW);
-        uint64_t t1 = tsc_read();
+        uint64_t t0, t1;
+        long rc;
+
+        if (r >= PT_WARMUP)
+            pt_null();
+        t0 = tsc_read();
+        rc = mmu_map(va, pt_pfn_to_mfn(pt.base + i), MMU_PTE_RW);
+        t1 = tsc_read();
 
         if (rc != 0)
             panic("ptloop: update_va_mapping(%#lx) -> %ld", (unsigned long)va,
@@ -196,22 +219,6 @@ static void pt_uvm(uint64_t reps)
     }
     pt_print("uvm_map", 1, "-", &pt_h_map);
     pt_print("uvm_unmap", 1, "-", &pt_h_unmap);
-}
-
-static void pt_null(uint64_t reps)
-{
-    hist_init(&pt_h_map);
-    for (uint64_t r = 0; r < PT_WARMUP + reps; r++) {
-        uint64_t t0 = tsc_read();
-        long rc = HYPERVISOR_xen_version(XENVER_version, 0);
-        uint64_t t1 = tsc_read();
-
-        if (rc < 0)
-            panic("ptloop: xen_version -> %ld", rc);
-        if (r >= PT_WARMUP)
-            hist_add(&pt_h_map, t1 - t0);
-    }
-    pt_print("null", 1, "-", &pt_h_map);
 }
 
 int guest_main(struct start_info *si)
@@ -232,13 +239,14 @@ int guest_main(struct start_info *si)
 
         hist_add(&pt_h_empty, t1 - t0);
     }
-    pt_null(bguest_number(cmdline, "null", 2000));
+    hist_init(&pt_h_null);
     pt_uvm(bguest_number(cmdline, "uvm", 1000));
     pt_batches(1, PT_CONTIG, bguest_number(cmdline, "r1", 1000));
     pt_batches(64, PT_CONTIG, bguest_number(cmdline, "r64", 200));
     pt_batches(64, PT_DESC, bguest_number(cmdline, "r64", 200));
     pt_batches(512, PT_CONTIG, bguest_number(cmdline, "r512", 40));
     pt_batches(512, PT_DESC, bguest_number(cmdline, "r512", 40));
+    pt_print("null", 1, "-", &pt_h_null);
     printf("ptloop: ovh=%llu contig=%u\n",
            (unsigned long long)hist_percentile(&pt_h_empty, 500), contig);
     return 0;

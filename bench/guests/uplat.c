@@ -3,12 +3,12 @@
  * uplat: the upcall and timer bench guest. With its own VIRQ_TIMER
  * handler, which notes the TSC and the pvclock at entry, it times:
  *
- *  - null: the null hypercall xen_version(XENVER_version), TSC ticks;
  *  - now: set_timer_op with a deadline already passed (1 ns), upcalls
  *    open: the event is raised inside the hypercall, so the callback runs
  *    on its way back. Ticks from just before the `syscall` to callback
  *    entry ("entry") and to the instruction after it, iret included
- *    ("back");
+ *    ("back"); each after one null hypercall xen_version(XENVER_version)
+ *    ("null"), timed too, so that both see the same conditions;
  *  - kick: set_timer_op(now + kick_us) while the guest spins with upcalls
  *    open: veneerd's timer must interrupt a running vCPU (kick signal,
  *    KICK request, bounce). Lateness = pvclock at callback entry minus
@@ -20,7 +20,7 @@
  *    and the domain process used meanwhile; after the results the guest
  *    sleeps tail_ms more, so that it is still there when the host looks.
  *
- * Command line: "null=N now=N kick=N kick_us=U sleep_ms=M sleeps=N
+ * Command line: "now=N kick=N kick_us=U sleep_ms=M sleeps=N
  * tail_ms=T" (0 or absent: that part is skipped).
  * Output (bguest.h): "uplat: what=null|now_entry|now_back ticks n=...",
  * "uplat: what=kick ns n=...", "uplat: what=sleep_cb|sleep_ret ms=M ns
@@ -51,7 +51,7 @@ static volatile struct {
     uint64_t ns;  /* pvclock at entry */
 } up_ev;
 
-static struct hist up_h1, up_h2, up_empty;
+static struct hist up_h1, up_h2, up_h3, up_empty;
 static uint64_t up_early;
 
 static void up_event(evtchn_port_t port, struct trap_frame *f, void *data)
@@ -75,31 +75,23 @@ static uint64_t up_late(uint64_t at, uint64_t deadline)
     return 0;
 }
 
-static void up_null(uint64_t n)
-{
-    hist_init(&up_h1);
-    for (uint64_t i = 0; i < UP_WARMUP + n; i++) {
-        uint64_t t0 = tsc_read();
-        long rc = HYPERVISOR_xen_version(XENVER_version, 0);
-        uint64_t t1 = tsc_read();
-
-        if (rc < 0)
-            panic("uplat: xen_version -> %ld", rc);
-        if (i >= UP_WARMUP)
-            hist_add(&up_h1, t1 - t0);
-    }
-    bguest_print_hist("uplat: what=null ticks", &up_h1);
-}
-
 /* A deadline already passed: the callback runs on the way back. */
 static void up_now(uint64_t n)
 {
     hist_init(&up_h1);
     hist_init(&up_h2);
+    hist_init(&up_h3);
     for (uint64_t i = 0; i < UP_WARMUP + n; i++) {
         uint64_t c0 = up_ev.count, t0, t1;
         long rc;
 
+        t0 = tsc_read();
+        rc = HYPERVISOR_xen_version(XENVER_version, 0);
+        t1 = tsc_read();
+        if (rc < 0)
+            panic("uplat: xen_version -> %ld", rc);
+        if (i >= UP_WARMUP)
+            hist_add(&up_h3, t1 - t0);
         t0 = tsc_read();
         rc = HYPERVISOR_set_timer_op(1);
         t1 = tsc_read();
@@ -111,6 +103,7 @@ static void up_now(uint64_t n)
             hist_add(&up_h2, t1 - t0);
         }
     }
+    bguest_print_hist("uplat: what=null ticks", &up_h3);
     bguest_print_hist("uplat: what=now_entry ticks", &up_h1);
     bguest_print_hist("uplat: what=now_back ticks", &up_h2);
 }
@@ -192,8 +185,6 @@ int guest_main(struct start_info *si)
         hist_add(&up_empty, t1 - t0);
     }
     evtchn_upcalls_unmask();
-    if (bguest_number(cmdline, "null", 0))
-        up_null(bguest_number(cmdline, "null", 0));
     if (bguest_number(cmdline, "now", 0))
         up_now(bguest_number(cmdline, "now", 0));
     if (bguest_number(cmdline, "kick", 0))
