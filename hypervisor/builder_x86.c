@@ -4,7 +4,9 @@
  * x86-64 PV builder does (XEN-ABI-FACTS §3.4a) and fills it: kernel image,
  * P2M list, start_info, xenstore and console ring pages, bootstrap page
  * tables (L4 first, pinned; page-table frames mapped read-only), bootstrap
- * stack; shared_info outside the pseudo-physical map; the hypercall page.
+ * stack; shared_info outside the pseudo-physical map; the hypercall page;
+ * the grant table's first frame, with the toolstack's two reserved
+ * entries (console and store rings, granted to domain 0).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -265,6 +267,8 @@ int builder_build(struct domain *d, const struct elf_image *img,
     build_pagetables(d, &l);
     build_start_info(d, &l, d->nr_pages, cmdline);
     build_shared_info(d, d->nr_pages);
+    if (gnttab_build(d) < 0)
+        return build_error(err, errlen, "out of memory for the grant table");
     if (img->hypercall_page)
         hypercall_page_fill(
             domain_slot_ptr(d, (img->hypercall_page - l.v_start) / PAGE_SIZE));

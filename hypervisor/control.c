@@ -222,7 +222,7 @@ static void control_domain_op(int fd, const struct vn_ctl_hdr *h, const void *p)
         /* RAM slots are fixed at creation: the maximum can go down (even
          * below what the guest holds: it then cannot grow, as on Xen), or
          * back up to what the domain was created with. */
-        if (u.mem.max_kib / 4 > m->d->nr_slots - 1)
+        if (u.mem.max_kib / 4 > m->d->shared_info_slot)
             rc = -EINVAL;
         else
             m->d->max_pages = u.mem.max_kib / 4;
@@ -234,6 +234,83 @@ static void control_domain_op(int fd, const struct vn_ctl_hdr *h, const void *p)
     control_reply(fd, h, rc, NULL, 0, pass);
     if (pass >= 0)
         close(pass);
+}
+
+/* ---- grants to dom0: the connection owns its mappings ---- */
+
+/* VN_CTL_GNT_MAP: pin, then pass the granter's file. */
+static void control_gnt_map(int fd, const struct vn_ctl_hdr *h, const void *p)
+{
+    struct vn_ctl_gnt_map req;
+    struct vn_ctl_gnt_mapped rep = {0};
+    int pass = -1;
+
+    if (!control_payload(p, h->len, &req, sizeof(req)) ||
+        (req.flags & ~VN_GNT_READONLY)) {
+        control_reply(fd, h, -EINVAL, NULL, 0, -1);
+        return;
+    }
+    if (req.domid > UINT16_MAX)
+        rep.status = GNTST_bad_domain;
+    else
+        rep.status = gnttab_dom0_map(fd, (domid_t)req.domid, req.ref,
+                                     req.flags & VN_GNT_READONLY, &rep.handle,
+                                     &rep.offset, &pass);
+    /* veneerd's own descriptor: passed, never closed here. */
+    control_reply(fd, h, 0, &rep, sizeof(rep),
+                  rep.status == GNTST_okay ? pass : -1);
+}
+
+/* VN_CTL_GNT_UNMAP */
+static void control_gnt_unmap(int fd, const struct vn_ctl_hdr *h, const void *p)
+{
+    struct vn_ctl_gnt_unmap req;
+    struct vn_ctl_gnt_result rep = {0};
+
+    if (!control_payload(p, h->len, &req, sizeof(req))) {
+        control_reply(fd, h, -EINVAL, NULL, 0, -1);
+        return;
+    }
+    rep.status = gnttab_dom0_unmap(fd, req.handle);
+    control_reply(fd, h, 0, &rep, sizeof(rep), -1);
+}
+
+/* VN_CTL_GNT_COPY: the request carries the bytes for the guest, the
+ * reply the bytes from it. */
+static void control_gnt_copy(int fd, const struct vn_ctl_hdr *h,
+                             const uint8_t *p)
+{
+    struct vn_ctl_gnt_copy req;
+    static struct {
+        struct vn_ctl_gnt_result res;
+        uint8_t data[PAGE_SIZE];
+    } rep;
+    bool to_guest;
+    uint32_t back = 0;
+
+    if (h->len < sizeof(req)) {
+        control_reply(fd, h, -EINVAL, NULL, 0, -1);
+        return;
+    }
+    memcpy(&req, p, sizeof(req));
+    to_guest = req.flags & VN_GNT_COPY_TO_GUEST;
+    if ((req.flags & ~VN_GNT_COPY_TO_GUEST) || req.len > PAGE_SIZE ||
+        h->len != sizeof(req) + (to_guest ? req.len : 0u)) {
+        control_reply(fd, h, -EINVAL, NULL, 0, -1);
+        return;
+    }
+    memset(&rep.res, 0, sizeof(rep.res));
+    if (to_guest)
+        memcpy(rep.data, p + sizeof(req), req.len);
+    if (req.domid > UINT16_MAX)
+        rep.res.status = GNTST_bad_domain;
+    else
+        rep.res.status =
+            gnttab_dom0_copy((domid_t)req.domid, req.ref, req.offset, rep.data,
+                             req.len, to_guest);
+    if (rep.res.status == GNTST_okay && !to_guest)
+        back = req.len;
+    control_reply(fd, h, 0, &rep, sizeof(rep.res) + back, -1);
 }
 
 /*
@@ -271,6 +348,15 @@ void control_serve(int fd)
     case VN_CTL_SET_MAX_MEM:
     case VN_CTL_CONSOLE:
         control_domain_op(fd, &h, payload);
+        break;
+    case VN_CTL_GNT_MAP:
+        control_gnt_map(fd, &h, payload);
+        break;
+    case VN_CTL_GNT_UNMAP:
+        control_gnt_unmap(fd, &h, payload);
+        break;
+    case VN_CTL_GNT_COPY:
+        control_gnt_copy(fd, &h, payload);
         break;
     default:
         control_reply(fd, &h, -EOPNOTSUPP, NULL, 0, -1);

@@ -389,6 +389,7 @@ static void daemon_client(struct watch *w, uint32_t events)
         return;
     }
     epoll_ctl(dmn.epfd, EPOLL_CTL_DEL, w->fd, NULL);
+    gnttab_dom0_release(w->fd); /* before the number can be reused */
     close(w->fd);
     free(w);
 }

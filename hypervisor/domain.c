@@ -55,6 +55,42 @@ static void domain_unregister(struct domain *d)
 }
 
 /*
+ * domain_get - look up a live domain and hold it: domain_destroy waits
+ * until every holder has called domain_put. For a thread acting on another
+ * domain (a grant map, a copy); hold it only for the length of one op.
+ * Return values: the domain, or NULL.
+ */
+struct domain *domain_get(domid_t id)
+{
+    struct domain *found = NULL;
+
+    pthread_mutex_lock(&domains.lock);
+    for (unsigned int i = 0; i < VN_MAX_DOMAINS; i++)
+        if (domains.dom[i] && domains.dom[i]->id == id)
+            found = domains.dom[i];
+    if (found)
+        __atomic_add_fetch(&found->refs, 1, __ATOMIC_ACQ_REL);
+    pthread_mutex_unlock(&domains.lock);
+    return found;
+}
+
+/* domain_put - drop what domain_get took. */
+void domain_put(struct domain *d)
+{
+    if (d)
+        __atomic_sub_fetch(&d->refs, 1, __ATOMIC_ACQ_REL);
+}
+
+/* No new holders (unregistered), then wait for the current ones: each
+ * holds the domain for one op, microseconds. */
+static void domain_wait_unused(struct domain *d)
+{
+    domain_unregister(d);
+    while (__atomic_load_n(&d->refs, __ATOMIC_ACQUIRE))
+        usleep(100);
+}
+
+/*
  * domain_by_id - look up a live domain.
  * Return values: the domain, or NULL.
  */
@@ -70,11 +106,12 @@ struct domain *domain_by_id(domid_t id)
     return found;
 }
 
-/* The RAM memfd: mem_pages of RAM plus one slot for shared_info. */
+/* The RAM memfd: mem_pages of RAM, one slot for shared_info, then the
+ * grant-table frames' slots. */
 static int domain_alloc_ram(struct domain *d, uint64_t mem_pages)
 {
     char name[32];
-    uint64_t slots = mem_pages + 1;
+    uint64_t slots = mem_pages + 1 + VN_GNTTAB_MAX_FRAMES;
     int rc;
 
     snprintf(name, sizeof(name), "veneer-dom%u-ram", d->id);
@@ -95,7 +132,8 @@ static int domain_alloc_ram(struct domain *d, uint64_t mem_pages)
     d->nr_pages = mem_pages;
     d->max_pages = mem_pages;
     d->shared_info_slot = mem_pages;
-    return 0;
+    d->gnttab_slot = mem_pages + 1;
+    return gnttab_domain_init(d);
 }
 
 /*
@@ -149,13 +187,20 @@ struct domain *domain_create(const char *name, uint64_t mem_pages)
  * domain_reset - make a stopped domain fresh again for a restart in place:
  * same id, same machine frames (so the store and console pages keep their
  * MFNs), all memory zeroed, no process.
- * Return values: 0; -errno if the RAM could not be reset.
+ * Return values: 0; -EBUSY if another domain or dom0 maps one of its
+ * pages; -errno if the RAM could not be reset.
  */
 int domain_reset(struct domain *d)
 {
     uint64_t bytes = d->nr_slots * PAGE_SIZE;
+    int rc;
 
     platform_release(d);
+    /* Another domain mapping one of its pages would see the new guest's
+     * memory there: no restart in place then (the caller destroys it). */
+    rc = gnttab_domain_reset(d);
+    if (rc < 0)
+        return rc;
     console_flush(d);
     /* Dropping and re-extending the memfd frees and zeroes every page;
      * veneerd's own mapping stays valid. */
@@ -163,7 +208,7 @@ int domain_reset(struct domain *d)
         return -errno;
     for (uint64_t s = 0; s < d->nr_slots; s++)
         d->frames[s] = (struct frame){.pfn = INVALID_PFN};
-    d->nr_pages = d->max_pages = d->nr_slots - 1;
+    d->nr_pages = d->max_pages = d->shared_info_slot;
     d->state = DOM_BUILDING;
     d->shutdown_reason = 0;
     d->vm_assist = 0;
@@ -188,6 +233,8 @@ void domain_destroy(struct domain *d)
     if (!d)
         return;
     platform_release(d);
+    domain_wait_unused(d);
+    gnttab_domain_destroy(d);
     console_flush(d);
     console_detach_all(d);
     frames_release(d);
@@ -202,7 +249,9 @@ void domain_destroy(struct domain *d)
     pthread_mutex_destroy(&d->mm_lock);
     pthread_mutex_destroy(&d->approvals_lock);
     for (unsigned int i = 0; i < STUB_MAX_VCPUS; i++) {
+        mm_ops_reset(&d->vcpus[i]); /* drops grant ops' references */
         free(d->vcpus[i].ops);
+        free(d->vcpus[i].op_ram);
         vcpu_release(&d->vcpus[i]);
     }
     evtchn_domain_destroy(d);

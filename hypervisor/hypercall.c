@@ -40,6 +40,7 @@ static const struct {
     [__HYPERVISOR_set_segment_base] = {"set_segment_base", hc_set_segment_base},
     [__HYPERVISOR_callback_op] = {"callback_op", hc_callback_op},
     [__HYPERVISOR_event_channel_op] = {"event_channel_op", hc_event_channel_op},
+    [__HYPERVISOR_grant_table_op] = {"grant_table_op", hc_grant_table_op},
 };
 
 /*

@@ -14,7 +14,9 @@ VENEERD_SRCS := hypervisor/main.c hypervisor/log.c hypervisor/elf_load.c \
     hypervisor/evtchn.c hypervisor/upcall.c hypervisor/bounce_x86.c \
     hypervisor/vcpu.c hypervisor/sched_block.c hypervisor/trap_x86.c \
     hypervisor/cpuid_x86.c hypervisor/hc_trap.c hypervisor/hc_callback.c \
-    hypervisor/hc_vcpu.c hypervisor/emul_x86.c hypervisor/runstate.c
+    hypervisor/hc_vcpu.c hypervisor/emul_x86.c hypervisor/runstate.c \
+    hypervisor/gnttab.c hypervisor/gnttab_pin.c hypervisor/gnttab_map.c \
+    hypervisor/gnttab_copy.c hypervisor/gnttab_dom0.c
 
 # The hypervisor core without the command line and the daemon, for unit
 # tests.

@@ -5,7 +5,8 @@
  * table of level N only after every entry in it validates (recursively,
  * taking a type reference on each child); a frame mapped writable anywhere
  * has the writable type and so can never be a page table; pinning holds a
- * type reference. Entries name only frames the domain owns.
+ * type reference. Entries name only frames the domain owns (grant
+ * mappings, the one exception, are written by gnttab_map.c, never here).
  *
  * Called with the domain's lock held (hypercalls of one domain are
  * serialised on it).
@@ -69,7 +70,8 @@ static int mm_entry_slot(struct domain *d, uint64_t pte, uint64_t *slot)
         return -EPERM;
     /* A frame given back (ballooned out) has no owner to Xen: busy. */
     if (!(d->frames[*slot].flags & FRAME_ALLOCATED) &&
-        d->frames[*slot].type != FRAME_SHARED_INFO)
+        d->frames[*slot].type != FRAME_SHARED_INFO &&
+        d->frames[*slot].type != FRAME_GRANT_TABLE)
         return -EBUSY;
     return 0;
 }
@@ -119,7 +121,8 @@ int mm_get_type(struct domain *d, uint64_t slot, enum frame_type type)
     struct frame *f = &d->frames[slot];
     int rc;
 
-    if (f->type == FRAME_SHARED_INFO)
+    /* shared_info and grant-table frames: writable, never tables. */
+    if (f->type == FRAME_SHARED_INFO || f->type == FRAME_GRANT_TABLE)
         return type == FRAME_WRITABLE ? 0 : -EINVAL;
     if (!(f->flags & FRAME_ALLOCATED))
         return -EINVAL;
@@ -157,7 +160,8 @@ void mm_put_type(struct domain *d, uint64_t slot)
     struct frame *f = &d->frames[slot];
     unsigned int level = mm_level_of(f);
 
-    if (f->type == FRAME_SHARED_INFO || f->type_count == 0)
+    if (f->type == FRAME_SHARED_INFO || f->type == FRAME_GRANT_TABLE ||
+        f->type_count == 0)
         return;
     if (--f->type_count > 0)
         return;

@@ -11,6 +11,10 @@
  * A table linked twice (an alias) loses the incremental view: the whole
  * address space is realised again from the tree.
  *
+ * An L1 entry naming another domain's frame is a grant mapping
+ * (gnttab_map.c): it becomes a STUB_OP_MAP_GRANT of the granter's page,
+ * whose RAM file the queued op holds a reference to until it is sent.
+ *
  * Called with the domain's lock held.
  */
 #include <errno.h>
@@ -22,10 +26,41 @@
 
 static const unsigned int mm_shift[5] = {0, 12, 21, 30, 39};
 
+/* mm_ops_reset - forget the queued ops (dropping the references grant
+ * ops still hold). */
 void mm_ops_reset(struct vcpu *v)
 {
+    for (size_t i = 0; v->op_ram && i < v->nr_ops; i++) {
+        gnttab_ram_put(v->op_ram[i]);
+        v->op_ram[i] = NULL;
+    }
     v->nr_ops = 0;
     v->ops_sent = 0;
+}
+
+/* Room for one more op (and its op_ram slot). */
+static int mm_ops_room(struct vcpu *v)
+{
+    size_t cap = v->ops_cap ? v->ops_cap * 2 : 64;
+    struct stub_op *ops;
+    struct gnttab_ram **ram;
+
+    if (v->nr_ops < v->ops_cap)
+        return 0;
+    if (cap > VN_MAX_PENDING_OPS)
+        return -ENOMEM;
+    ops = realloc(v->ops, cap * sizeof(*ops));
+    if (!ops)
+        return -ENOMEM;
+    v->ops = ops;
+    ram = realloc(v->op_ram, cap * sizeof(*ram));
+    if (!ram)
+        return -ENOMEM;
+    for (size_t i = v->ops_cap; i < cap; i++)
+        ram[i] = NULL;
+    v->op_ram = ram;
+    v->ops_cap = cap;
+    return 0;
 }
 
 /*
@@ -44,20 +79,41 @@ int mm_ops_add(struct vcpu *v, uint32_t kind, gva_t va, uint64_t len,
         last->len += len;
         return 0;
     }
-    if (v->nr_ops == v->ops_cap) {
-        size_t cap = v->ops_cap ? v->ops_cap * 2 : 64;
-        struct stub_op *ops;
+    if (mm_ops_room(v) < 0)
+        return -ENOMEM;
+    v->ops[v->nr_ops++] = (struct stub_op){.va = va,
+                                           .len = len,
+                                           .offset = offset,
+                                           .prot = prot,
+                                           .kind = (uint16_t)kind};
+    return 0;
+}
 
-        if (cap > VN_MAX_PENDING_OPS)
-            return -ENOMEM;
-        ops = realloc(v->ops, cap * sizeof(*ops));
-        if (!ops)
-            return -ENOMEM;
-        v->ops = ops;
-        v->ops_cap = cap;
+/*
+ * mm_ops_add_grant - queue the mapping of one granted page: offset in the
+ * granter's RAM file `ram`, at va with prot. It continues the previous op
+ * if that maps the next-lower page of the same file with the same rights.
+ * Return values: 0; -ENOMEM as mm_ops_add.
+ */
+int mm_ops_add_grant(struct vcpu *v, gva_t va, uint64_t offset, uint32_t prot,
+                     struct gnttab_ram *ram)
+{
+    struct stub_op *last = v->nr_ops ? &v->ops[v->nr_ops - 1] : NULL;
+
+    if (last && last->kind == STUB_OP_MAP_GRANT &&
+        v->op_ram[v->nr_ops - 1] == ram && last->va + last->len == va &&
+        last->offset + last->len == offset && last->prot == prot) {
+        last->len += PAGE_SIZE;
+        return 0;
     }
-    v->ops[v->nr_ops++] = (struct stub_op){
-        .va = va, .len = len, .offset = offset, .prot = prot, .kind = kind};
+    if (mm_ops_room(v) < 0)
+        return -ENOMEM;
+    v->op_ram[v->nr_ops] = gnttab_ram_get(ram);
+    v->ops[v->nr_ops++] = (struct stub_op){.va = va,
+                                           .len = PAGE_SIZE,
+                                           .offset = offset,
+                                           .prot = prot,
+                                           .kind = STUB_OP_MAP_GRANT};
     return 0;
 }
 
@@ -71,6 +127,25 @@ static void mm_queue(struct vcpu *v, uint32_t kind, gva_t va, uint64_t len,
     if (len > VENEER_GUEST_VA_LIMIT - va)
         len = VENEER_GUEST_VA_LIMIT - va;
     if (mm_ops_add(v, kind, va, len, offset, prot) < 0) {
+        v->dom->realise_full = true;
+        v->dom->realise_overflow = v->dom->realise_walking;
+    }
+}
+
+/* Queue the host mapping of a foreign L1 entry: the granted page of the
+ * mapping that wrote it (nothing if there is none: never mapped). */
+static void mm_queue_grant(struct vcpu *v, gva_t va, uint64_t pte,
+                           uint32_t prot)
+{
+    struct gnttab_ram *ram;
+    uint64_t offset;
+
+    if (v->dom->realise_full && !v->dom->realise_walking)
+        return;
+    if (va >= VENEER_GUEST_VA_LIMIT ||
+        !gnttab_map_source(v->dom, pte, &ram, &offset))
+        return;
+    if (mm_ops_add_grant(v, va, offset, prot, ram) < 0) {
         v->dom->realise_full = true;
         v->dom->realise_overflow = v->dom->realise_walking;
     }
@@ -107,8 +182,13 @@ static void mm_tree_walk(struct vcpu *v, uint64_t slot, unsigned int level,
 
         if (!(pte & _PAGE_PRESENT) || va >= VENEER_GUEST_VA_LIMIT)
             continue;
-        if (!frames_slot(d, (pte & PTE_ADDR_MASK) >> PAGE_SHIFT, &child))
-            continue; /* validated tables name only d's frames */
+        if (!frames_slot(d, (pte & PTE_ADDR_MASK) >> PAGE_SHIFT, &child)) {
+            /* Validated tables name only d's frames, but for grant
+             * mappings in L1s. */
+            if (level == 1 && add && emit)
+                mm_queue_grant(v, va, pte, prot & pt_rights(pte));
+            continue;
+        }
         if (level > 1)
             mm_tree_walk(v, child, level - 1, va, prot & pt_rights(pte), add,
                          emit);
@@ -144,9 +224,13 @@ void mm_tree_entry_changed(struct vcpu *v, uint64_t slot, unsigned int idx,
         mm_tree_walk(v, child, level - 1, va, 0, false, false);
     if (old & _PAGE_PRESENT)
         mm_queue(v, STUB_OP_UNMAP, va, span, 0, 0);
-    if (!(val & _PAGE_PRESENT) ||
-        !frames_slot(d, (val & PTE_ADDR_MASK) >> PAGE_SHIFT, &child))
+    if (!(val & _PAGE_PRESENT))
         return;
+    if (!frames_slot(d, (val & PTE_ADDR_MASK) >> PAGE_SHIFT, &child)) {
+        if (level == 1) /* a grant mapping */
+            mm_queue_grant(v, va, val, prot);
+        return;
+    }
     if (level > 1)
         mm_tree_walk(v, child, level - 1, va, prot, true, true);
     else

@@ -385,9 +385,23 @@ static bool platform_next_request(struct vcpu *v)
     return false;
 }
 
+/* Withdraw every approval, dropping the files grant ones still hold;
+ * approvals_lock held. */
+static void platform_drop_approvals(struct domain *d)
+{
+    for (size_t i = 0; i < STUB_MAX_OPS; i++) {
+        gnttab_ram_put(d->approvals[i].ram);
+        d->approvals[i].ram = NULL;
+        d->approvals[i].live = false;
+    }
+}
+
 /*
  * Copy the next chunk of v's pending mapping ops into the mailbox's op
- * area, approving each map op for the notifier. Returns the count sent.
+ * area, approving each map op for the notifier. A grant map op gets a
+ * file number of its own (stub_abi.h), so a chunk holds at most
+ * STUB_FD_GRANT_COUNT of them; its approval takes over the reference to
+ * the granter's file. Returns the count sent.
  */
 static uint32_t platform_send_ops(struct vcpu *v)
 {
@@ -395,21 +409,38 @@ static uint32_t platform_send_ops(struct vcpu *v)
     struct stub_op *area =
         (struct stub_op *)(d->mbox + STUB_MBOX_OPS_OFFSET(v->id));
     size_t n = v->nr_ops - v->ops_sent;
+    uint32_t grants = 0;
 
     if (n > STUB_MAX_OPS)
         n = STUB_MAX_OPS;
     pthread_mutex_lock(&d->approvals_lock);
+    platform_drop_approvals(d);
     for (size_t i = 0; i < n; i++) {
-        const struct stub_op *op = &v->ops[v->ops_sent + i];
-        area[i] = *op;
-        if (op->kind == STUB_OP_MAP)
-            d->approvals[i] = (struct mm_approval){op->va, op->len, op->offset,
-                                                   op->prot, true};
-        else
-            d->approvals[i].live = false;
+        size_t k = v->ops_sent + i;
+        struct stub_op op = v->ops[k];
+
+        if (op.kind == STUB_OP_MAP_GRANT) {
+            if (grants == STUB_FD_GRANT_COUNT) {
+                n = i;
+                break;
+            }
+            op.fd = (uint16_t)(STUB_FD_GRANT_BASE + grants++);
+        }
+        area[i] = op;
+        if (op.kind == STUB_OP_UNMAP)
+            continue;
+        d->approvals[i] = (struct mm_approval){
+            .va = op.va,
+            .len = op.len,
+            .offset = op.offset,
+            .prot = op.prot,
+            .live = true,
+            .fd = op.kind == STUB_OP_MAP_GRANT ? op.fd : STUB_FD_RAM,
+            .ram = op.kind == STUB_OP_MAP_GRANT ? v->op_ram[k] : NULL,
+        };
+        if (op.kind == STUB_OP_MAP_GRANT)
+            v->op_ram[k] = NULL;
     }
-    for (size_t i = n; i < STUB_MAX_OPS; i++)
-        d->approvals[i].live = false;
     pthread_mutex_unlock(&d->approvals_lock);
     v->ops_sent += n;
     if (v->ops_sent == v->nr_ops)
@@ -441,10 +472,14 @@ static void platform_respond(struct vcpu *v, uint32_t action, int64_t ret)
 {
     struct stub_mailbox *mb = v->mbox;
     uint32_t nr_ops = 0;
+    bool more;
 
     if (action != STUB_ACT_HALT && v->nr_ops)
         nr_ops = platform_send_ops(v);
-    if (action != STUB_ACT_HALT && v->nr_ops == 0)
+    /* More ops to come, or a grant unmap waiting to hear that they ran:
+     * the stub asks again (STUB_REQ_MORE_OPS) before the guest resumes. */
+    more = v->nr_ops != 0 || (v->ops_ack && action != STUB_ACT_HALT);
+    if (action != STUB_ACT_HALT && !more)
         action = platform_resume(v, action);
     if (action == STUB_ACT_SET_REGS) {
         mb->out = v->regs;
@@ -452,7 +487,7 @@ static void platform_respond(struct vcpu *v, uint32_t action, int64_t ret)
     }
     mb->ret = ret;
     mb->nr_ops = nr_ops;
-    mb->ops_more = v->nr_ops != 0;
+    mb->ops_more = more;
     __atomic_store_n(&mb->action, action, __ATOMIC_RELEASE);
     __atomic_add_fetch(&mb->rsp_seq, 1, __ATOMIC_SEQ_CST);
     if (__atomic_load_n(&mb->stub_sleeping, __ATOMIC_SEQ_CST))
@@ -508,6 +543,12 @@ static void platform_handle(struct vcpu *v, const struct stub_mailbox *req)
         break;
     case STUB_REQ_MORE_OPS:
         ret = v->held_ret; /* the hypercall's result, still owed */
+        if (v->ops_ack && v->nr_ops == 0) {
+            /* Every op sent has run: unmapped grants may go. */
+            pthread_mutex_lock(&d->mm_lock);
+            gnttab_ops_acked(v);
+            pthread_mutex_unlock(&d->mm_lock);
+        }
         break;
     case STUB_REQ_OPS_FAILED:
         snprintf(why, sizeof(why),
@@ -557,22 +598,32 @@ static void *platform_serve(void *arg)
 
 /* ---- seccomp user notifications ---- */
 
-/* Is this mmap one the stub was told to make? Consume the approval. */
+/*
+ * Is this mmap one the stub was told to make? Consume the approval. For a
+ * grant map op, *install is the granter's file to put at the op's file
+ * number first (a reference the caller drops).
+ */
 static bool platform_approve_mmap(struct domain *d,
-                                  const struct seccomp_data *sd)
+                                  const struct seccomp_data *sd,
+                                  struct gnttab_ram **install)
 {
     const __u64 *a = sd->args;
     long prot = 0;
     bool ok = false;
 
-    if (a[3] != (MAP_SHARED | MAP_FIXED) || a[4] != STUB_FD_RAM)
+    *install = NULL;
+    if (a[3] != (MAP_SHARED | MAP_FIXED))
+        return false;
+    if (a[4] != STUB_FD_RAM &&
+        (a[4] < STUB_FD_GRANT_BASE ||
+         a[4] >= STUB_FD_GRANT_BASE + STUB_FD_GRANT_COUNT))
         return false;
     pthread_mutex_lock(&d->approvals_lock);
     for (unsigned int i = 0; i < STUB_MAX_OPS && !ok; i++) {
         struct mm_approval *ap = &d->approvals[i];
 
         if (!ap->live || ap->va != a[0] || ap->len != a[1] ||
-            ap->offset != a[5])
+            ap->offset != a[5] || (uint64_t)ap->fd != a[4])
             continue;
         prot = (ap->prot & STUB_PROT_READ ? PROT_READ : 0) |
                (ap->prot & STUB_PROT_WRITE ? PROT_WRITE : 0) |
@@ -580,10 +631,38 @@ static bool platform_approve_mmap(struct domain *d,
         if ((uint64_t)prot != a[2])
             continue;
         ap->live = false;
+        *install = ap->ram;
+        ap->ram = NULL;
         ok = true;
     }
     pthread_mutex_unlock(&d->approvals_lock);
     return ok;
+}
+
+/*
+ * Put the granter's file at the file number of the approved grant mmap
+ * `req` (SECCOMP_ADDFD_FLAG_SETFD: that number, replacing whatever the
+ * guest left there), read-only unless the mapping is writable. The call
+ * is still waiting, so it maps exactly this file. 0, or -errno.
+ */
+static int platform_install_grant(struct domain *d,
+                                  const struct seccomp_notif *req,
+                                  const struct gnttab_ram *ram)
+{
+    struct seccomp_notif_addfd addfd = {
+        .id = req->id,
+        .flags = SECCOMP_ADDFD_FLAG_SETFD,
+        .srcfd =
+            (__u32)(req->data.args[2] & PROT_WRITE ? ram->rw_fd : ram->ro_fd),
+        .newfd = (__u32)req->data.args[4],
+    };
+
+    if (ioctl(d->notify_fd, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd) < 0) {
+        log_warn("dom%u: cannot install dom%u's file for a grant mapping",
+                 d->id, ram->domid);
+        return -errno;
+    }
+    return 0;
 }
 
 /*
@@ -592,10 +671,14 @@ static bool platform_approve_mmap(struct domain *d,
  * matching a map op veneerd sent, with the same address, length, rights
  * and offset, runs; every other call gets EPERM. The arguments are all
  * scalars, so letting an approved call continue is safe (seccomp_unotify(2)).
+ * A grant map op's mmap names a file number that is not open: its file
+ * goes there now, and no other call can reach it (the stub's filter
+ * allows nothing but mmap, which comes here, and close on those numbers).
  */
 static void *platform_notifier(void *arg)
 {
     struct domain *d = arg;
+    struct gnttab_ram *ram = NULL;
 
     for (;;) {
         struct seccomp_notif req;
@@ -609,13 +692,17 @@ static void *platform_notifier(void *arg)
         }
         memset(&resp, 0, sizeof(resp));
         resp.id = req.id;
-        if (req.data.nr == __NR_mmap && platform_approve_mmap(d, &req.data)) {
+        if (req.data.nr == __NR_mmap &&
+            platform_approve_mmap(d, &req.data, &ram) &&
+            (!ram || platform_install_grant(d, &req, ram) == 0)) {
             resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
         } else {
             log_debug("dom%u: refused system call %d from the domain process",
                       d->id, req.data.nr);
             resp.error = -EPERM;
         }
+        gnttab_ram_put(ram);
+        ram = NULL;
         if (ioctl(d->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 &&
             errno != ENOENT)
             break;
@@ -638,6 +725,8 @@ void platform_reap(struct domain *d)
         return;
     }
     d->pid = -1;
+    /* Its address space is gone: so are its grant mappings. */
+    gnttab_domain_dead(d);
     if (domain_is_stopping(d))
         return;
     if (si.si_code == CLD_EXITED)
@@ -729,6 +818,9 @@ void platform_release(struct domain *d)
         pthread_join(d->notifier, NULL);
         d->notifier_started = false;
     }
+    pthread_mutex_lock(&d->approvals_lock);
+    platform_drop_approvals(d);
+    pthread_mutex_unlock(&d->approvals_lock);
     if (d->pidfd >= 0)
         close(d->pidfd);
     if (d->notify_fd >= 0)

@@ -16,8 +16,9 @@
 #include <stdint.h>
 #include <veneer/platform.h>
 
-/* Bump on any change below; the stub refuses a boot block of another. */
-#define STUB_ABI_VERSION 2u
+/* Bump on any change below; the stub refuses a boot block of another.
+ * 3: grant-map ops (STUB_OP_MAP_GRANT, stub_op.fd). */
+#define STUB_ABI_VERSION 3u
 
 #define STUB_PAGE_SIZE 4096u
 
@@ -126,10 +127,20 @@ struct stub_mailbox {
  * A mapping op: how the stub realises a validated page-table change.
  * MAP is mmap(va, len, prot, MAP_SHARED|MAP_FIXED, STUB_FD_RAM, offset),
  * which the seccomp filter sends to veneerd for approval; UNMAP is munmap.
+ *
+ * MAP_GRANT maps a page another domain granted (gnttab_map.c):
+ * mmap(va, len, prot, MAP_SHARED|MAP_FIXED, fd, offset), then close(fd).
+ * fd is a number in [STUB_FD_GRANT_BASE, STUB_FD_GRANT_BASE +
+ * STUB_FD_GRANT_COUNT) that is not open in the process: the mmap goes to
+ * veneerd as a user notification, and only if it matches the op veneerd
+ * sent does veneerd install the granter's RAM file at exactly fd
+ * (SECCOMP_IOCTL_NOTIF_ADDFD with SECCOMP_ADDFD_FLAG_SETFD) and let the
+ * call continue. The granter's file is never reachable any other way.
  */
 enum stub_op_kind {
     STUB_OP_MAP = 1,
     STUB_OP_UNMAP = 2,
+    STUB_OP_MAP_GRANT = 3,
 };
 
 struct stub_op {
@@ -137,8 +148,17 @@ struct stub_op {
     uint64_t len;
     uint64_t offset;
     uint32_t prot; /* STUB_PROT_* */
-    uint32_t kind; /* enum stub_op_kind */
+    uint16_t kind; /* enum stub_op_kind */
+    uint16_t fd;   /* STUB_OP_MAP_GRANT: the file number to map */
 };
+
+/* File numbers of grant-map ops: above every file the stub keeps, below
+ * its RLIMIT_NOFILE (64), which also bounds SECCOMP_ADDFD_FLAG_SETFD.
+ * The filter lets the stub close these and no others. */
+#define STUB_FD_GRANT_BASE  32u
+#define STUB_FD_GRANT_COUNT 32u
+
+_Static_assert(sizeof(struct stub_op) == 32, "stub_op layout");
 
 #define STUB_MAX_OPS                                                           \
     ((STUB_MBOX_VCPU_PAGES - 1) * STUB_PAGE_SIZE / sizeof(struct stub_op))

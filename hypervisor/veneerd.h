@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <xen/grant_table.h>
 #include <xen/xen.h>
 #include <veneer/platform.h>
 
@@ -78,6 +79,7 @@ enum frame_type {
     FRAME_L4,
     FRAME_WRITABLE,
     FRAME_SHARED_INFO,
+    FRAME_GRANT_TABLE, /* a grant-table frame: writable, never a table */
 };
 
 #define FRAME_ALLOCATED 0x1u /* backs a pseudo-physical page or special */
@@ -88,7 +90,7 @@ struct frame {
     uint32_t type;       /* enum frame_type */
     uint32_t type_count; /* references holding the type */
     uint32_t flags;      /* FRAME_* */
-    uint32_t map_count;  /* present L1 entries naming this frame */
+    uint32_t map_count;  /* present L1 entries naming it, + grant pins */
     pfn_t pfn;           /* M2P: the guest frame it backs, INVALID_PFN */
     /* Page-table frames only: where they sit in the current tree. */
     gva_t va_base;       /* first address the table's entries cover */
@@ -97,6 +99,7 @@ struct frame {
 };
 
 struct domain;
+struct gnttab_ram;
 
 int frames_assign(struct domain *d, uint64_t nr_slots);
 void frames_release(struct domain *d);
@@ -190,6 +193,12 @@ struct vcpu {
     /* mm_realise.c: host-mapping ops owed to the stub */
     struct stub_op *ops;
     size_t nr_ops, ops_cap, ops_sent;
+    /* The granter's file of each queued STUB_OP_MAP_GRANT (a reference
+     * held until the op is sent), NULL for other ops; ops_cap entries. */
+    struct gnttab_ram **op_ram;
+    /* gnttab_map.c: a grant unmap waits for the stub to say it ran the
+     * ops (STUB_REQ_MORE_OPS) before the pins go. */
+    bool ops_ack;
 };
 
 /* A mapping the stub may make once (seccomp user notification). */
@@ -197,6 +206,8 @@ struct mm_approval {
     uint64_t va, len, offset;
     uint32_t prot;
     bool live;
+    int32_t fd;             /* STUB_FD_RAM, or a grant op's file number */
+    struct gnttab_ram *ram; /* grant ops: the file to install at fd */
 };
 
 struct domain {
@@ -216,7 +227,13 @@ struct domain {
     uint64_t nr_slots;
     mfn_t mfn_base;
     struct frame *frames;
-    uint64_t shared_info_slot;
+    uint64_t shared_info_slot; /* = the RAM pages the domain was made with */
+    uint64_t gnttab_slot;      /* first of VN_GNTTAB_MAX_FRAMES table slots */
+
+    /* gnttab*.c: the grant table and maptrack (mm_lock). */
+    struct gnttab *gt;
+    /* domain.c: references taken by domain_get (atomic). */
+    uint32_t refs;
 
     /* Start-of-day layout (builder_x86.c). */
     gva_t start_info_va;
@@ -294,6 +311,8 @@ void domain_shutdown(struct domain *d, unsigned int reason);
 void domain_crash(struct domain *d, const char *why);
 bool domain_is_stopping(const struct domain *d);
 uint8_t *domain_slot_ptr(struct domain *d, uint64_t slot);
+struct domain *domain_get(domid_t id);
+void domain_put(struct domain *d);
 
 /* builder_x86.c: the PV domain builder */
 int builder_build(struct domain *d, const struct elf_image *img,
@@ -336,6 +355,118 @@ void mm_realise_all(struct vcpu *v);
 int mm_ops_add(struct vcpu *v, uint32_t kind, gva_t va, uint64_t len,
                uint64_t offset, uint32_t prot);
 void mm_ops_reset(struct vcpu *v);
+int mm_ops_add_grant(struct vcpu *v, gva_t va, uint64_t offset, uint32_t prot,
+                     struct gnttab_ram *ram);
+
+/* ---- gnttab*.c: grant tables, version 1 ---- */
+/*
+ * A granter's RAM file as the mappers of its pages hold it: it outlives
+ * the domain for as long as anyone maps one of its pages (a maptrack
+ * entry, a queued or approved grant-map op, a dom0 mapping), so a
+ * mapping never names a file veneerd closed. Counted atomically.
+ */
+struct gnttab_ram {
+    int rw_fd;     /* a duplicate of the RAM memfd */
+    int ro_fd;     /* the same file opened read-only (read-only grants) */
+    uint32_t refs; /* holders */
+    domid_t domid; /* the granter, for logs */
+};
+
+/*
+ * Pin counts of an active grant, as Xen encodes them: four 8-bit
+ * counters; a counter with its top bit set takes no more pins.
+ */
+#define GNTPIN_HSTW         0x00000001u /* writable host mapping or copy */
+#define GNTPIN_HSTR         0x00000100u /* read-only host mapping or copy */
+#define GNTPIN_DEVW         0x00010000u /* writable device mapping */
+#define GNTPIN_DEVR         0x01000000u /* read-only device mapping */
+#define GNTPIN_WRITERS_MASK 0x00ff00ffu /* HSTW and DEVW counters */
+
+/* An entry in use (Xen's active_grant_entry): under the granter's
+ * mm_lock. */
+struct gnttab_active {
+    uint32_t pin;  /* GNTPIN_* counts; 0: not in use */
+    domid_t domid; /* the domain holding the pins */
+    uint64_t slot; /* the granter's RAM slot, fixed by the first pin */
+};
+
+/* States of a maptrack entry (gnttab_map.c). */
+enum gnttab_map_state {
+    GNTTAB_MAP_FREE = 0,
+    GNTTAB_MAP_LIVE,      /* mapped; `flags` says how */
+    GNTTAB_MAP_RELEASING, /* a thread is dropping its pins, unlocked */
+};
+
+/* A mapping made by map_grant_ref (Xen's maptrack entry): under the
+ * mapper's mm_lock. */
+struct gnttab_map {
+    uint32_t state;     /* enum gnttab_map_state */
+    uint32_t flags;     /* GNTMAP_host_map/device_map still held, +ro */
+    uint32_t pend;      /* GNTPIN_* to drop once the stub acknowledges */
+    grant_ref_t ref;    /* in the granter's table */
+    domid_t dom;        /* the granter */
+    bool listed;        /* on the list waiting for the acknowledgement */
+    mfn_t mfn;          /* the granted frame */
+    uint64_t offset;    /* its page in the granter's RAM file */
+    uint64_t host_addr; /* as mapped: a va, or a PTE's machine address */
+    struct gnttab_ram *ram;
+    uint32_t next; /* free list, or the acknowledgement list */
+};
+
+/* One domain's grant table and maptrack. */
+struct gnttab {
+    uint32_t nr_frames; /* table frames in use (setup_table grows it) */
+    struct gnttab_active *active[VN_GNTTAB_MAX_FRAMES]; /* per frame */
+    struct gnttab_ram *ram;  /* this domain's RAM file, as granter */
+    struct gnttab_map *maps; /* maptrack, grown on demand */
+    uint32_t maps_cap;       /* entries allocated */
+    uint32_t maps_free;      /* head of the free list, or UINT32_MAX */
+    uint32_t maps_used;      /* entries not free */
+    uint32_t acks;           /* head of the acknowledgement list */
+    bool dead;               /* the process is gone: no new mappings */
+};
+
+/* gnttab.c */
+int gnttab_domain_init(struct domain *d);
+int gnttab_build(struct domain *d);
+int gnttab_domain_reset(struct domain *d);
+void gnttab_domain_destroy(struct domain *d);
+struct gnttab_ram *gnttab_ram_get(struct gnttab_ram *r);
+void gnttab_ram_put(struct gnttab_ram *r);
+void gnttab_lock_pair(struct domain *own, struct domain *rd);
+void gnttab_unlock_other(struct domain *own, struct domain *rd);
+void gnttab_unpin_remote(struct domain *own, domid_t dom, grant_ref_t ref,
+                         uint32_t inc, const struct gnttab_ram *ram);
+int64_t hc_grant_table_op(struct vcpu *v, const uint64_t a[5]);
+
+/* gnttab_pin.c: the grant-entry protocol and pin counts */
+uint32_t gnttab_nr_entries(const struct domain *d);
+volatile struct grant_entry_v1 *gnttab_entry(struct domain *d, grant_ref_t ref);
+int gnttab_pin(struct domain *rd, grant_ref_t ref, domid_t ld, uint32_t inc,
+               bool map, uint64_t *slot);
+void gnttab_unpin(struct domain *rd, grant_ref_t ref, uint32_t inc);
+bool gnttab_in_use(const struct domain *d);
+void gnttab_seed(struct domain *d, grant_ref_t ref, domid_t domid, mfn_t mfn);
+
+/* gnttab_map.c: map_grant_ref and unmap_grant_ref for PV mappers */
+int64_t gnttab_op_map(struct vcpu *v, gva_t uop, uint32_t count);
+int64_t gnttab_op_unmap(struct vcpu *v, gva_t uop, uint32_t count);
+bool gnttab_map_source(struct domain *d, uint64_t pte, struct gnttab_ram **ram,
+                       uint64_t *offset);
+void gnttab_ops_acked(struct vcpu *v);
+void gnttab_domain_dead(struct domain *d);
+
+/* gnttab_copy.c */
+int64_t gnttab_op_copy(struct vcpu *v, gva_t uop, uint32_t count);
+
+/* gnttab_dom0.c: grants to dom0's host processes, over the control
+ * socket */
+int gnttab_dom0_map(int owner, domid_t dom, grant_ref_t ref, bool readonly,
+                    uint32_t *handle, uint64_t *offset, int *fd);
+int gnttab_dom0_unmap(int owner, uint32_t handle);
+int gnttab_dom0_copy(domid_t dom, grant_ref_t ref, uint32_t offset, void *buf,
+                     uint32_t len, bool to_guest);
+void gnttab_dom0_release(int owner);
 
 /* gmem.c: the one checked guest-memory accessor */
 int gmem_copy_from(struct vcpu *v, void *dst, gva_t src, size_t len);

@@ -84,4 +84,29 @@
 /* Unprivileged ids the domain processes switch to. [POLICY] */
 #define VN_STUB_UID_BASE 0x7f000000u /* + domain id, for uid and gid */
 
+/* Grant-table frames a domain may grow its table to (setup_table), 512
+ * v1 entries each: Xen's default gnttab_max_frames. The slots are
+ * reserved in the RAM memfd at creation (sparse until written), so this
+ * costs no memory until used. ABI-visible (query_size's max_nr_frames). */
+#define VN_GNTTAB_MAX_FRAMES 64
+
+/* Frames a fresh table has: Xen's INITIAL_NR_GRANT_FRAMES on x86.
+ * ABI-visible (query_size's nr_frames before any setup_table). */
+#define VN_GNTTAB_INITIAL_FRAMES 1
+
+/* Grant mappings (maptrack entries) one domain may hold at once. Each
+ * host mapping is a VMA of its own in the domain process, which
+ * vm.max_map_count (65530) bounds per process. [POLICY] */
+#define VN_GNTTAB_MAX_MAPTRACK 4096
+
+/* Grant mappings dom0's host processes may hold at once, over every
+ * control connection. [POLICY] */
+#define VN_GNTTAB_DOM0_MAX_MAPS 4096
+
+/* Retries of the cmpxchg that sets GTF_reading/GTF_writing before the
+ * entry counts as unstable (GNTST_general_error): the granter may write
+ * the entry faster than veneerd can, so an unbounded loop would let it
+ * livelock a server thread. Xen's bound. ABI-visible */
+#define VN_GNTTAB_CMPXCHG_RETRIES 5
+
 #endif /* VENEER_VENEERD_LIMITS_H */

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: MIT
 # Guest runtime build: libpvfront.a, the freestanding library every PV
 # guest links (entry, ELF notes, hypercall page, console, printf, string,
-# page tables and PV MMU helpers, traps, event channels, shared_info,
-# time).
+# page tables and PV MMU helpers, traps, event channels, grant tables,
+# shared_info, time).
 #
 # Guest code is compiled -fpie although it is linked static and
 # position-dependent: guests are linked anywhere in the lower half (VA 0,
@@ -25,6 +25,7 @@ PVFRONT_SRCS := \
 	pv-drivers/traps.c \
 	pv-drivers/trap_entry_x86_64.S \
 	pv-drivers/evtchn.c \
+	pv-drivers/gnttab.c \
 	pv-drivers/time.c
 PVFRONT_OBJS := $(call objs_of,gobj,$(PVFRONT_SRCS))
 PVFRONT_LIB := $(BUILD)/pv-drivers/libpvfront.a

@@ -84,6 +84,35 @@ enum vn_ctl_op {
     /* OUT: SCM_RIGHTS: one end of a stream socket carrying the domain's
      * console output (and, later, input). Closing it detaches. */
     VN_CTL_CONSOLE = 9,
+
+    /*
+     * Grants to domain 0 (20..29). A guest's grant to domid 0 is usable
+     * by any process on the control socket (root); veneerd checks the
+     * grant entry exactly as for a domU mapper (XEN-ABI-FACTS §5) and
+     * keeps GTF_reading/GTF_writing set in it while the page is mapped,
+     * so the guest cannot end access meanwhile. These ops do not name a
+     * domain by struct vn_ctl_dom: the granter is a numeric domid. A
+     * refused grant is a GNTST_* code (xen/grant_table.h) in the reply's
+     * `status` field of the payload; the header's status stays 0 unless
+     * the request itself is malformed (-EINVAL).
+     */
+
+    /* IN: struct vn_ctl_gnt_map. OUT: struct vn_ctl_gnt_mapped and, if
+     * its status is GNTST_okay, SCM_RIGHTS: the granter's memory file,
+     * opened read-only for a read-only mapping. Map exactly one page of
+     * it at `offset` (MAP_SHARED), then close it; the grant stays pinned
+     * until VN_CTL_GNT_UNMAP, or until this connection closes (veneerd
+     * then takes the process's word, or its death, that it unmapped). */
+    VN_CTL_GNT_MAP = 20,
+    /* IN: struct vn_ctl_gnt_unmap, sent after munmap. OUT: struct
+     * vn_ctl_gnt_result (GNTST_bad_handle: not a mapping made on this
+     * connection). */
+    VN_CTL_GNT_UNMAP = 21,
+    /* IN: struct vn_ctl_gnt_copy, then for VN_GNT_COPY_TO_GUEST its `len`
+     * bytes. OUT: struct vn_ctl_gnt_result, then for a copy from the
+     * guest its `len` bytes (if GNTST_okay). veneerd pins the grant
+     * (writable for a copy to the guest) only for the copy. */
+    VN_CTL_GNT_COPY = 22,
 };
 
 /* Names a domain: by id, or by name when domid is VN_DOMID_BY_NAME. */
@@ -127,6 +156,49 @@ struct vn_ctl_memory {
     struct vn_ctl_dom dom;
     uint64_t max_kib;
 };
+
+/* VN_CTL_GNT_MAP request: map grant `ref` of domain `domid`. */
+struct vn_ctl_gnt_map {
+    uint32_t domid; /* the granter */
+    uint32_t ref;   /* its grant reference, granted to domid 0 */
+    uint32_t flags; /* VN_GNT_READONLY */
+    uint32_t pad;
+};
+#define VN_GNT_READONLY 0x1u /* a read-only mapping (GTF_readonly grants) */
+
+/* VN_CTL_GNT_MAP reply. */
+struct vn_ctl_gnt_mapped {
+    int32_t status;  /* GNTST_* */
+    uint32_t handle; /* for VN_CTL_GNT_UNMAP */
+    uint64_t offset; /* the page's offset in the passed file */
+};
+
+/* VN_CTL_GNT_UNMAP request. */
+struct vn_ctl_gnt_unmap {
+    uint32_t handle;
+    uint32_t pad;
+};
+
+/* VN_CTL_GNT_UNMAP and VN_CTL_GNT_COPY reply. */
+struct vn_ctl_gnt_result {
+    int32_t status; /* GNTST_* */
+    uint32_t pad;
+};
+
+/* VN_CTL_GNT_COPY request: len bytes at offset in the granted page
+ * (offset + len at most 4096). */
+struct vn_ctl_gnt_copy {
+    uint32_t domid;
+    uint32_t ref;
+    uint16_t offset;
+    uint16_t len;
+    uint32_t flags; /* VN_GNT_COPY_TO_GUEST, else from the guest */
+};
+#define VN_GNT_COPY_TO_GUEST 0x1u
+
+_Static_assert(sizeof(struct vn_ctl_gnt_map) == 16, "vn_ctl_gnt_map size");
+_Static_assert(sizeof(struct vn_ctl_gnt_mapped) == 16, "vn_ctl_gnt_mapped");
+_Static_assert(sizeof(struct vn_ctl_gnt_copy) == 16, "vn_ctl_gnt_copy size");
 
 /* Domain states in struct vn_dominfo. */
 enum vn_dom_state {

@@ -16,6 +16,11 @@
  *       munmap, mprotect without PROT_WRITE   only take access away (or
  *                         add exec, which guest RAM has anyway);
  *       futex(addr, FUTEX_WAIT|FUTEX_WAKE)  addr inside the mailbox file;
+ *       close(fd) for fd >= STUB_FD_GRANT_BASE  only the file numbers of
+ *                         grant-map ops, where veneerd installs a
+ *                         granter's file for one approved mmap: closing
+ *                         one only drops it; the RAM memfd and the
+ *                         listener stay below, out of reach;
  *       mmap, mprotect with PROT_WRITE   may grant access: sent to veneerd
  *                         as a user notification, which decides;
  *     everything else fails with EPERM, x32 numbers included (they never
@@ -58,7 +63,14 @@ long stub_seccomp_install(void)
      * is the offset from instruction i to label l. The return blocks sit
      * at the end so every jump can reach them.
      */
-    enum { L_FUTEX = 17, L_MPROTECT = 26, L_ALLOW = 28, L_EPERM, L_NOTIFY };
+    enum {
+        L_FUTEX = 18,
+        L_MPROTECT = 27,
+        L_CLOSE = 29,
+        L_ALLOW = 33,
+        L_EPERM,
+        L_NOTIFY
+    };
 #define T(i, l) ((l) - (i)-1)
     struct sock_filter prog[] = {
         /* 0 */ LD_ABS(OFF_ARCH),
@@ -78,26 +90,33 @@ long stub_seccomp_install(void)
         /* 13 */ JEQ(__NR_munmap, T(13, L_ALLOW), 0),
         /* 14 */ JEQ(__NR_mmap, T(14, L_NOTIFY), 0),
         /* 15 */ JEQ(__NR_mprotect, T(15, L_MPROTECT), 0),
-        /* 16 */ JEQ(__NR_futex, T(16, L_FUTEX), T(16, L_EPERM)),
+        /* 16 */ JEQ(__NR_close, T(16, L_CLOSE), 0),
+        /* 17 */ JEQ(__NR_futex, T(17, L_FUTEX), T(17, L_EPERM)),
         /* futex: addr inside the mailbox file, op FUTEX_WAIT or WAKE. */
-        /* 17 */ LD_ABS(OFF_ARG_HI(0)),
-        /* 18 */ JEQ((uint32_t)(mbox >> 32), 0, T(18, L_EPERM)),
-        /* 19 */ LD_ABS(OFF_ARG_LO(0)),
-        /* 20 */ JGE((uint32_t)mbox + mbox_len, T(20, L_EPERM), 0),
-        /* 21 */ JGE((uint32_t)mbox, 0, T(21, L_EPERM)),
-        /* 22 */ LD_ABS(OFF_ARG_HI(1)),
-        /* 23 */ JEQ(0, 0, T(23, L_EPERM)),
-        /* 24 */ LD_ABS(OFF_ARG_LO(1)),
-        /* 25 */ JGE(FUTEX_WAKE + 1, T(25, L_EPERM), T(25, L_ALLOW)),
+        /* 18 */ LD_ABS(OFF_ARG_HI(0)),
+        /* 19 */ JEQ((uint32_t)(mbox >> 32), 0, T(19, L_EPERM)),
+        /* 20 */ LD_ABS(OFF_ARG_LO(0)),
+        /* 21 */ JGE((uint32_t)mbox + mbox_len, T(21, L_EPERM), 0),
+        /* 22 */ JGE((uint32_t)mbox, 0, T(22, L_EPERM)),
+        /* 23 */ LD_ABS(OFF_ARG_HI(1)),
+        /* 24 */ JEQ(0, 0, T(24, L_EPERM)),
+        /* 25 */ LD_ABS(OFF_ARG_LO(1)),
+        /* 26 */ JGE(FUTEX_WAKE + 1, T(26, L_EPERM), T(26, L_ALLOW)),
         /* mprotect: taking rights away is free; adding write is asked.
          * (The kernel refuses prot bits above the low word.) */
-        /* 26 */ LD_ABS(OFF_ARG_LO(2)),
-        /* 27 */
-        BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, PROT_WRITE, T(27, L_NOTIFY),
-                 T(27, L_ALLOW)),
-        /* 28 */ RET(R_ALLOW),
-        /* 29 */ RET(R_EPERM),
-        /* 30 */ RET(R_NOTIFY),
+        /* 27 */ LD_ABS(OFF_ARG_LO(2)),
+        /* 28 */
+        BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, PROT_WRITE, T(28, L_NOTIFY),
+                 T(28, L_ALLOW)),
+        /* close: a grant op's file number (both halves checked: the
+         * kernel truncates fd to 32 bits). */
+        /* 29 */ LD_ABS(OFF_ARG_HI(0)),
+        /* 30 */ JEQ(0, 0, T(30, L_EPERM)),
+        /* 31 */ LD_ABS(OFF_ARG_LO(0)),
+        /* 32 */ JGE(STUB_FD_GRANT_BASE, T(32, L_ALLOW), T(32, L_EPERM)),
+        /* 33 */ RET(R_ALLOW),
+        /* 34 */ RET(R_EPERM),
+        /* 35 */ RET(R_NOTIFY),
     };
 #undef T
     struct sock_fprog fprog = {

@@ -102,7 +102,11 @@ static void stub_halt(struct stub_mailbox *mb)
     }
 }
 
-/* Run one chunk of mapping ops; 0, or the failing index + 1. */
+/*
+ * Run one chunk of mapping ops; 0, or the failing index + 1. A grant map
+ * closes its file number after the mmap, whatever came of it: veneerd put
+ * the granter's file there only for this call (stub_abi.h).
+ */
 static uint32_t stub_run_ops(struct stub_mailbox *mb, unsigned int vcpu,
                              int32_t *err)
 {
@@ -115,7 +119,7 @@ static uint32_t stub_run_ops(struct stub_mailbox *mb, unsigned int vcpu,
         n = STUB_MAX_OPS;
     for (uint32_t i = 0; i < n; i++) {
         struct stub_op op = ops[i];
-        long prot = 0, rc;
+        long prot = 0, fd = STUB_FD_RAM, rc, rc_close;
 
         if (op.kind == STUB_OP_UNMAP) {
             rc = stub_syscall(__NR_munmap, (long)op.va, (long)op.len, 0, 0, 0,
@@ -124,9 +128,15 @@ static uint32_t stub_run_ops(struct stub_mailbox *mb, unsigned int vcpu,
             prot |= op.prot & STUB_PROT_READ ? PROT_READ : 0;
             prot |= op.prot & STUB_PROT_WRITE ? PROT_WRITE : 0;
             prot |= op.prot & STUB_PROT_EXEC ? PROT_EXEC : 0;
+            if (op.kind == STUB_OP_MAP_GRANT)
+                fd = op.fd;
             rc = stub_syscall(__NR_mmap, (long)op.va, (long)op.len, prot,
-                              MAP_SHARED | MAP_FIXED, STUB_FD_RAM,
-                              (long)op.offset);
+                              MAP_SHARED | MAP_FIXED, fd, (long)op.offset);
+            if (op.kind == STUB_OP_MAP_GRANT) {
+                rc_close = stub_syscall(__NR_close, fd, 0, 0, 0, 0, 0);
+                if (!(rc < 0 && rc > -4096) && rc_close < 0)
+                    rc = rc_close;
+            }
         }
         if (rc < 0 && rc > -4096) {
             *err = (int32_t)rc;

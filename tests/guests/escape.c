@@ -75,6 +75,10 @@
 #define SCRIBBLE_DATA_SIZE (256 * 1024)
 #define SCRIBBLE_CHUNK     (16 * 1024)
 
+/* The stub's grant-op file numbers (hypervisor/stub_abi.h). */
+#define STUB_FD_GRANT_FIRST 32
+#define STUB_FD_GRANT_LAST  63
+
 struct iovec_l {
     void *base;
     unsigned long len;
@@ -187,6 +191,22 @@ static void try_memory(const struct start_info *si)
                                L_PROT_READ | L_PROT_WRITE,
                                L_MAP_SHARED | L_MAP_FIXED, fd, 0));
     }
+    /* The grant-op file numbers: nothing is open there, and an mmap
+     * naming one runs only for a grant op veneerd sent. */
+    for (int fd = STUB_FD_GRANT_FIRST; fd <= STUB_FD_GRANT_LAST;
+         fd += STUB_FD_GRANT_LAST - STUB_FD_GRANT_FIRST) {
+        snprintf(name, sizeof(name), "mmap(grant fd %d, MAP_SHARED|MAP_FIXED)",
+                 fd);
+        report(name, gate_call(__NR_mmap, si->pt_base, 4096, L_PROT_READ,
+                               L_MAP_SHARED | L_MAP_FIXED, fd, 0));
+    }
+    /* close is allowed only there: the RAM memfd and the listener stay. */
+    report("close(3)", gate_call(__NR_close, 3, 0, 0, 0, 0, 0));
+    report("close(0)", gate_call(__NR_close, 0, 0, 0, 0, 0, 0));
+    report("close(2^32 + 3)",
+           gate_call(__NR_close, (1UL << 32) + 3, 0, 0, 0, 0, 0));
+    report("close(grant fd 40, not open)",
+           gate_call(__NR_close, 40, 0, 0, 0, 0, 0));
     report("mprotect(stub text, RWX)",
            gate_call(__NR_mprotect, VENEER_STUB_TEXT, 4096,
                      L_PROT_READ | L_PROT_WRITE | L_PROT_EXEC, 0, 0, 0));

@@ -23,6 +23,11 @@ $(eval $(call guest_elf,traps,tests/guests/traps.c $(GTEST_SRCS),0x10000000))
 $(eval $(call guest_elf,traps_raw,tests/guests/traps.c $(GTEST_SRCS),0x10000000,$(PVFRONT_NOPAGE_NOTES)))
 $(eval $(call guest_elf,timer,tests/guests/timer.c $(GTEST_SRCS),0x600000))
 $(eval $(call guest_elf,balloon,tests/guests/balloon.c $(GTEST_SRCS),0x20000000))
+# Grant tables: one guest granting to itself; two guests granting to each
+# other (under the daemon); a guest granting to dom0's host processes.
+$(eval $(call guest_elf,gnttab,tests/guests/gnttab.c $(GTEST_SRCS),0x30000000))
+$(eval $(call guest_elf,gntpair,tests/guests/gntpair.c $(GTEST_SRCS),0x40000000))
+$(eval $(call guest_elf,gntdom0,tests/guests/gntdom0.c $(GTEST_SRCS),0x50000000))
 # Upcalls, timers and blocking, against veneerd with their own entry code
 # (uplib); idle_block is also the no-CPU-while-blocked check.
 $(eval $(call guest_elf,idle_block,tests/guests/idle_block.c tests/guests/uplib.c,0x300000))

@@ -43,6 +43,12 @@ expect_contains "$out" "escape: mremap(pt_base to a fresh address) refused"
 expect_contains "$out" "escape: pt_base still holds the L4"
 expect_contains "$out" "escape: mprotect(new L1, RW) refused"
 expect_contains "$out" "escape: new L1 unlinked -> 0"
+# Grant ops' file numbers: no mmap without veneerd's op, close only there.
+expect_contains "$out" "escape: mmap(grant fd 32, MAP_SHARED|MAP_FIXED) refused rc=-1"
+expect_contains "$out" "escape: mmap(grant fd 63, MAP_SHARED|MAP_FIXED) refused rc=-1"
+expect_contains "$out" "escape: close(3) refused rc=-1"
+expect_contains "$out" "escape: close(2^32 + 3) refused rc=-1"
+expect_contains "$out" "escape: close(grant fd 40, not open) refused rc=-9"
 check_host calls
 
 run_guest "$out" escape --memory 16 --cmdline int80

@@ -271,6 +271,17 @@ static inline long HYPERVISOR_event_channel_op(int cmd, void *arg)
 }
 
 /*
+ * grant_table_op(cmd, uops, count): GNTTABOP_* over an array of count
+ * structs (<xen/grant_table.h>); each element's status says how it went.
+ */
+static inline long HYPERVISOR_grant_table_op(unsigned int cmd, void *uops,
+                                             unsigned int count)
+{
+    return _hypercall3(__HYPERVISOR_grant_table_op, cmd, (uintptr_t)uops,
+                       count);
+}
+
+/*
  * The iret hypercall (23) does not return to its caller and takes its
  * arguments on the stack (struct iret_context); it cannot be a C function.
  * The trap entry code (trap_entry_x86_64.S, trap_iret) issues it.
