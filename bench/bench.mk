@@ -75,3 +75,6 @@ BGUEST_SRCS := bench/guests/bguest.c bench/hist.c
 $(eval $(call bench_guest,ptloop,bench/guests/ptloop.c $(BGUEST_SRCS),0x10000000))
 $(eval $(call bench_guest,uplat,bench/guests/uplat.c $(BGUEST_SRCS),0x600000))
 $(eval $(call bench_guest,idle_block,bench/guests/idle_block.c,0x300000))
+
+# Grant tables (gntbench and its guest).
+include bench/gnttab.mk

@@ -66,4 +66,15 @@ mk/install-deps.sh $BENCH_DEB_PACKAGES ||
     --ptloop "$snap/ptloop.elf" \
     --uplat "$snap/uplat.elf" \
     --idle "$snap/idle_block.elf" $quick || status=1
+
+echo
+echo "== Grant tables (bench/gntbench.c)"
+if [ -e "$BUILD/bench/gntbench" ] && [ -e "$BUILD/bench/guests/gntloop.elf" ]; then
+    cp "$BUILD/bench/gntbench" "$BUILD/bench/guests/gntloop.elf" "$snap/"
+    "$snap/gntbench" --veneerd "$snap/bin/veneerd" \
+        --gntloop "$snap/gntloop.elf" $quick || status=1
+else
+    echo "bench: gntbench or gntloop.elf is missing; run: make all \$(BENCHES)" >&2
+    status=1
+fi
 exit $status

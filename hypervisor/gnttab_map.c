@@ -6,20 +6,23 @@
  * Page tables. As on Xen, a host mapping (GNTMAP_host_map) is an L1 entry
  * of the mapper: at host_addr in its current tables, or, with
  * GNTMAP_contains_pte, the entry whose machine address host_addr is. The
- * entry names the granter's frame, a *foreign* MFN, which no guest update
- * may ever write (mm_pv.c refuses foreign frames): veneerd writes it here,
- * and only with a maptrack entry for that frame. So the validated-tables
- * invariant holds with one extension: an L1 entry naming a foreign frame
- * is valid exactly when the mapper's maptrack holds a live host mapping
- * of that frame, and mm_realise.c realises it as a STUB_OP_MAP_GRANT of
- * that granter's page (gnttab_map_source). mm_pv.c takes no reference for
- * such an entry and drops none when it goes: the maptrack holds them. A
- * guest that overwrites the entry itself, or drops the L1 table holding
- * it, loses the host mapping with the entry (realisation follows the
- * tables) but keeps the maptrack entry and its pins; unmap_grant_ref of
- * it then fails (the entry no longer matches), as on Xen, and the pins go
- * when the domain dies. A foreign entry is never read through gmem.c: a
- * hypercall argument in a granted page is -EFAULT.
+ * entry names the granter's frame, usually a *foreign* MFN, which no guest
+ * update may ever write (mm_pv.c refuses foreign frames), and carries
+ * PTE_GNTTAB (Xen's _PAGE_GNTTAB), which no guest entry may carry:
+ * veneerd writes it here, and only with a maptrack entry for that frame.
+ * So the validated-tables invariant holds with one extension: an L1 entry
+ * marked PTE_GNTTAB is valid exactly when the mapper's maptrack holds a
+ * live host mapping of its frame, and mm_realise.c realises it as a
+ * STUB_OP_MAP_GRANT of that granter's page (gnttab_map_source), whether
+ * the frame is foreign or the mapper's own (a self-grant). mm_pv.c takes
+ * no reference for such an entry and drops none when it goes: the
+ * maptrack's pins hold them. A guest that overwrites the entry itself, or
+ * drops the L1 table holding it, loses the host mapping with the entry
+ * (realisation follows the tables) but keeps the maptrack entry and its
+ * pins; unmap_grant_ref of it then fails (the entry no longer matches),
+ * as on Xen, and the pins go when the domain dies. A foreign entry is
+ * never read through gmem.c: a hypercall argument in a page granted by
+ * another domain is -EFAULT.
  *
  * Unmapping. unmap_grant_ref clears the entry and queues the host unmap,
  * but the pins (GTF_reading/GTF_writing in the granter's entry) must not
@@ -142,12 +145,14 @@ static int gnttab_pte_locate(struct vcpu *v, uint64_t addr, uint32_t flags,
 }
 
 /* Xen's grant PTE for a 64-bit PV guest: present, accessed, dirty, user
- * (the PV kernel runs at CPL 3), never executable; writable unless
- * read-only; GNTMAP's guest_avail bits in the PTE's available bits. */
+ * (the PV kernel runs at CPL 3), never executable, marked as a grant
+ * mapping (_PAGE_GNTTAB, as Xen's debug builds do: a guest cannot write
+ * such an entry, and mm_pv.c takes and drops nothing for one); writable
+ * unless read-only; GNTMAP's guest_avail bits in the available bits. */
 static uint64_t gnttab_pte(mfn_t mfn, uint32_t flags)
 {
     uint64_t pte = (mfn << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_ACCESSED |
-                   _PAGE_DIRTY | _PAGE_USER | _PAGE_NX;
+                   _PAGE_DIRTY | _PAGE_USER | _PAGE_NX | PTE_GNTTAB;
 
     if (!(flags & GNTMAP_readonly))
         pte |= _PAGE_RW;
@@ -318,7 +323,7 @@ static int16_t gnttab_unmap_host(struct vcpu *v, const struct gnttab_map *m,
         return GNTST_general_error;
     pte = ((volatile uint64_t *)domain_slot_ptr(v->dom, slot))[idx];
     if (((pte & PTE_ADDR_MASK) >> PAGE_SHIFT) != m->mfn ||
-        ((pte ^ want) & (_PAGE_PRESENT | _PAGE_RW)))
+        ((pte ^ want) & (_PAGE_PRESENT | _PAGE_RW | PTE_GNTTAB)))
         return GNTST_general_error;
     gnttab_pte_write(v, slot, idx, 0);
     return GNTST_okay;

@@ -19,11 +19,12 @@
 
 /* Flags an entry may carry, by level (1 = L1). Cache-control bits, PAT and
  * superpages are refused; Xen grants cache control only to privileged
- * domains and refuses PSE for PV. */
+ * domains and refuses PSE for PV. PTE_GNTTAB marks veneerd's own grant
+ * mappings, as Xen's debug builds do, so a guest may not set it. */
 #define L1_ALLOWED                                                             \
     (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY |    \
      _PAGE_GLOBAL | _PAGE_AVAIL | _PAGE_NX | PTE_ADDR_MASK |                   \
-     0x7ff0000000000000ull)
+     (0x7ff0000000000000ull & ~PTE_GNTTAB))
 #define UPPER_ALLOWED                                                          \
     (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY |    \
      _PAGE_AVAIL | _PAGE_NX | PTE_ADDR_MASK | 0x7ff0000000000000ull)
@@ -210,12 +211,15 @@ int mm_get_entry(struct domain *d, unsigned int level, uint64_t pte)
     return 0;
 }
 
-/* mm_put_entry - release what mm_get_entry took for a valid entry. */
+/* mm_put_entry - release what mm_get_entry took for a valid entry. A
+ * grant mapping's entry holds nothing here: its maptrack entry holds the
+ * pins (gnttab_map.c). */
 void mm_put_entry(struct domain *d, unsigned int level, uint64_t pte)
 {
     uint64_t slot;
 
-    if (!(pte & _PAGE_PRESENT) || mm_entry_slot(d, pte, &slot) < 0)
+    if (!(pte & _PAGE_PRESENT) || (level == 1 && (pte & PTE_GNTTAB)) ||
+        mm_entry_slot(d, pte, &slot) < 0)
         return;
     if (level == 1) {
         if (d->frames[slot].map_count)

@@ -11,9 +11,10 @@
  * A table linked twice (an alias) loses the incremental view: the whole
  * address space is realised again from the tree.
  *
- * An L1 entry naming another domain's frame is a grant mapping
- * (gnttab_map.c): it becomes a STUB_OP_MAP_GRANT of the granter's page,
- * whose RAM file the queued op holds a reference to until it is sent.
+ * An L1 entry marked PTE_GNTTAB is a grant mapping (gnttab_map.c), of
+ * another domain's frame or the domain's own: it becomes a
+ * STUB_OP_MAP_GRANT of the granter's page, whose RAM file the queued op
+ * holds a reference to until it is sent.
  *
  * Called with the domain's lock held.
  */
@@ -182,13 +183,13 @@ static void mm_tree_walk(struct vcpu *v, uint64_t slot, unsigned int level,
 
         if (!(pte & _PAGE_PRESENT) || va >= VENEER_GUEST_VA_LIMIT)
             continue;
-        if (!frames_slot(d, (pte & PTE_ADDR_MASK) >> PAGE_SHIFT, &child)) {
-            /* Validated tables name only d's frames, but for grant
-             * mappings in L1s. */
-            if (level == 1 && add && emit)
+        if (level == 1 && (pte & PTE_GNTTAB)) {
+            if (add && emit) /* a grant mapping, maybe of a foreign page */
                 mm_queue_grant(v, va, pte, prot & pt_rights(pte));
             continue;
         }
+        if (!frames_slot(d, (pte & PTE_ADDR_MASK) >> PAGE_SHIFT, &child))
+            continue; /* validated tables name only d's frames */
         if (level > 1)
             mm_tree_walk(v, child, level - 1, va, prot & pt_rights(pte), add,
                          emit);
@@ -226,11 +227,12 @@ void mm_tree_entry_changed(struct vcpu *v, uint64_t slot, unsigned int idx,
         mm_queue(v, STUB_OP_UNMAP, va, span, 0, 0);
     if (!(val & _PAGE_PRESENT))
         return;
-    if (!frames_slot(d, (val & PTE_ADDR_MASK) >> PAGE_SHIFT, &child)) {
-        if (level == 1) /* a grant mapping */
-            mm_queue_grant(v, va, val, prot);
+    if (level == 1 && (val & PTE_GNTTAB)) {
+        mm_queue_grant(v, va, val, prot); /* a grant mapping */
         return;
     }
+    if (!frames_slot(d, (val & PTE_ADDR_MASK) >> PAGE_SHIFT, &child))
+        return;
     if (level > 1)
         mm_tree_walk(v, child, level - 1, va, prot, true, true);
     else

@@ -359,6 +359,10 @@ int mm_ops_add_grant(struct vcpu *v, gva_t va, uint64_t offset, uint32_t prot,
                      struct gnttab_ram *ram);
 
 /* ---- gnttab*.c: grant tables, version 1 ---- */
+/* The L1 entry of a grant mapping carries Xen's _PAGE_GNTTAB (bit 22 of
+ * its flag encoding, PTE bit 62): veneerd writes it, a guest may not. */
+#define PTE_GNTTAB (1ull << 62)
+
 /*
  * A granter's RAM file as the mappers of its pages hold it: it outlives
  * the domain for as long as anyone maps one of its pages (a maptrack

@@ -552,10 +552,14 @@ Test(gnttab, overwriting_the_grant_pte_keeps_the_pins)
         0);
     cr_assert_eq(vb->ops[0].kind, STUB_OP_UNMAP);
     cr_assert_eq(vb->ops[1].kind, STUB_OP_MAP);
-    /* A guest may not write a foreign frame into its tables itself. */
+    /* A guest may not write a foreign frame into its tables itself, nor
+     * the grant mark on its own. */
     cr_assert_eq(
         mm_update_entry(vb, l1, idx, (frames_mfn(A, s) << 12) | _PAGE_PRESENT),
         -EPERM);
+    cr_assert_eq(
+        mm_update_entry(vb, l1, idx, (own << 12) | _PAGE_PRESENT | PTE_GNTTAB),
+        -EINVAL);
     cr_assert_eq(unmap(vb, at, 0, h), GNTST_general_error);
     cr_assert_eq(end_access(A, 21), -1, "still pinned, as on Xen");
     /* Until B dies. */
@@ -858,4 +862,27 @@ Test(gnttab, dom0_mapping_blocks_end_access_and_reset)
     cr_assert_eq(gnttab_dom0_unmap(9, h), GNTST_okay);
     cr_assert_not(gnttab_in_use(A));
     cr_assert_eq(end_access(A, 0), 0);
+}
+
+Test(gnttab, map_unmap_map_again)
+{
+    uint64_t s = free_slot(A, 13);
+    gva_t at = scratch(A, 4);
+    grant_handle_t h;
+
+    /* A self-grant's entry names the domain's own frame: its references
+     * are the pins', never mm_pv.c's, so they balance round after round. */
+    grant(A, 60, A->id, s, GTF_permit_access);
+    for (int i = 0; i < 3; i++) {
+        int16_t st = map(va_, A->id, 60, GNTMAP_host_map, at, &h);
+        cr_assert_eq(st, GNTST_okay, "round %d: %d", i, st);
+        cr_assert_eq(A->frames[s].map_count, 1);
+        cr_assert_eq(A->frames[s].type_count, 1);
+        cr_assert_eq(last_op(va_)->kind, STUB_OP_MAP_GRANT);
+        cr_assert_eq(unmap(va_, at, 0, h), GNTST_okay);
+        ack(va_);
+        cr_assert_eq(flags_of(A, 60), GTF_permit_access);
+        cr_assert_eq(A->frames[s].map_count, 0);
+        cr_assert_eq(A->frames[s].type_count, 0);
+    }
 }
