@@ -11,6 +11,7 @@
 #include <xen/callback.h>
 #include <xen/errno.h>
 #include <xen/event_channel.h>
+#include <xen/grant_table.h>
 #include <xen/sched.h>
 #include <xen/vcpu.h>
 #include <veneer/console.h>
@@ -449,6 +450,100 @@ static void bad_set_segment_base(void)
             -XEN_EINVAL, "set_segment_base %s non-canonical", bases[i]);
 }
 
+/* grant_table_op (common/grant_table.c): whole-call errors, then each
+ * element's GNTST code. */
+static long gnt_op(unsigned int cmd, void *uop, unsigned int count)
+{
+    return HYPERVISOR_grant_table_op(cmd, uop, count);
+}
+
+static void bad_grant_table_op(void)
+{
+    uint64_t mfn = (pv.spare_pte & PTE_ADDR_MASK) >> XEN_PAGE_SHIFT;
+    struct gnttab_map_grant_ref map[2] = {{0}};
+    struct gnttab_unmap_grant_ref unmap = {.handle = 0xffffffffU};
+    struct gnttab_query_size q = {.dom = DOMID_SELF};
+    struct gnttab_setup_table st = {.dom = DOMID_SELF};
+    struct gnttab_swap_grant_ref sw = {.ref_a = 1, .ref_b = 0xffffffffU};
+    struct gnttab_copy cp = {
+        .source = {.u.gmfn = mfn, .domid = DOMID_SELF},
+        .dest = {.u.gmfn = mfn, .domid = DOMID_SELF},
+        .len = 1,
+    };
+    long rc;
+
+    rc = gnt_op(GNTTABOP_query_size, &q, 1);
+    if (!hostile_have(rc, "grant_table_op"))
+        return;
+    hostile_control(rc == 0 && q.status == GNTST_okay, rc, "query_size");
+    for (unsigned int i = 0; i < HOSTILE_NR_BAD_PTRS; i++) {
+        const struct bad_ptr *b = &hostile_bad_ptrs[i];
+        static const unsigned int cmds[] = {
+            GNTTABOP_map_grant_ref, GNTTABOP_unmap_grant_ref,
+            GNTTABOP_setup_table, GNTTABOP_copy, GNTTABOP_query_size};
+
+        for (unsigned int c = 0; c < sizeof(cmds) / sizeof(cmds[0]); c++)
+            hostile_expect(
+                _hypercall3(__HYPERVISOR_grant_table_op, cmds[c], b->addr, 1),
+                -XEN_EFAULT, "grant_table_op %u at %s", cmds[c], b->name);
+    }
+    hostile_expect(gnt_op(GNTTABOP_map_grant_ref, map, 0x80000000U),
+                   -XEN_EINVAL, "grant map count 0x80000000");
+    hostile_expect(gnt_op(GNTTABOP_copy | 0x1000, &cp, 1), -XEN_EINVAL,
+                   "grant copy with argument bits in cmd");
+    hostile_expect(gnt_op(99, &cp, 1), -XEN_ENOSYS, "grant_table_op cmd 99");
+    hostile_expect(
+        gnt_op(GNTTABOP_map_grant_ref,
+               (void *)(uintptr_t)(VENEER_GUEST_VA_LIMIT - sizeof(map[0])), 2),
+        -XEN_EFAULT, "grant map array running into the stub region");
+    hostile_expect(gnt_op(GNTTABOP_setup_table, &st, 2), -XEN_EINVAL,
+                   "setup_table count 2");
+    st.nr_frames = 2;
+    st.frame_list = VENEER_STUB_BASE;
+    hostile_expect(gnt_op(GNTTABOP_setup_table, &st, 1), -XEN_EFAULT,
+                   "setup_table frame_list in the stub region");
+    st = (struct gnttab_setup_table){.dom = DOMID_SELF, .nr_frames = 65};
+    rc = gnt_op(GNTTABOP_setup_table, &st, 1);
+    hostile_expect(rc ? rc : st.status, GNTST_general_error,
+                   "setup_table of 65 frames");
+    map[0] = (struct gnttab_map_grant_ref){.host_addr = pv.spare_va,
+                                           .flags = GNTMAP_host_map,
+                                           .ref = 0xffffffffU,
+                                           .dom = 1};
+    rc = gnt_op(GNTTABOP_map_grant_ref, map, 1);
+    hostile_expect(rc ? rc : map[0].status, ANY_NEGATIVE,
+                   "grant map of ref 0xffffffff");
+    map[0].dom = 0xffff;
+    map[0].ref = 8;
+    rc = gnt_op(GNTTABOP_map_grant_ref, map, 1);
+    hostile_expect(rc ? rc : map[0].status, GNTST_bad_domain,
+                   "grant map from domid 0xffff");
+    rc = gnt_op(GNTTABOP_unmap_grant_ref, &unmap, 1);
+    hostile_expect(rc ? rc : unmap.status, GNTST_bad_handle,
+                   "grant unmap of handle 0xffffffff");
+    rc = gnt_op(GNTTABOP_swap_grant_ref, &sw, 1);
+    hostile_expect(rc ? rc : sw.status, GNTST_bad_gntref,
+                   "swap_grant_ref of ref 0xffffffff");
+    cp.source.offset = 0xffff;
+    rc = gnt_op(GNTTABOP_copy, &cp, 1);
+    hostile_expect(rc ? rc : cp.status, GNTST_bad_copy_arg,
+                   "grant copy from offset 0xffff");
+    cp.source.offset = 0;
+    cp.len = 0xffff;
+    rc = gnt_op(GNTTABOP_copy, &cp, 1);
+    hostile_expect(rc ? rc : cp.status, GNTST_bad_copy_arg,
+                   "grant copy of 0xffff bytes");
+    cp.len = 8;
+    cp.dest.u.gmfn = pv.foreign_mfn;
+    rc = gnt_op(GNTTABOP_copy, &cp, 1);
+    hostile_expect(rc ? rc : cp.status, GNTST_bad_page,
+                   "grant copy into MFN max + 1000");
+    cp.dest.u.gmfn = pv.l4_mfn;
+    rc = gnt_op(GNTTABOP_copy, &cp, 1);
+    hostile_expect(rc ? rc : cp.status, GNTST_general_error,
+                   "grant copy into the L4");
+}
+
 void hostile_pv_cases(const struct start_info *si)
 {
     hostile_pv_setup(si);
@@ -463,4 +558,5 @@ void hostile_pv_cases(const struct start_info *si)
     bad_event_channel_op();
     bad_poll();
     bad_set_segment_base();
+    bad_grant_table_op();
 }
