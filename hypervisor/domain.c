@@ -153,6 +153,7 @@ struct domain *domain_create(const char *name, uint64_t mem_pages)
     d->pidfd = -1;
     d->mbox_fd = -1;
     d->notify_fd = -1;
+    d->maps_fd = -1;
     d->con_fd = STDOUT_FILENO;
     d->pid = -1;
     d->state = DOM_BUILDING;

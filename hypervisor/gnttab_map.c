@@ -30,10 +30,10 @@
  * (vcpu.ops_ack), and only its STUB_REQ_MORE_OPS, posted after it ran
  * every op, drops them (gnttab_ops_acked); the guest sees the hypercall
  * return only then, as on Xen, which drops the pins after its TLB flush.
- * The acknowledgement is trustworthy because the domain process has one
- * thread: the guest cannot run while the stub runs the ops, and the stub's
- * code is read-only. (Several vCPU threads will need a check that does not
- * rest on the mailbox, which every thread can write.) If the process dies
+ * The acknowledgement itself proves nothing (the guest can write the
+ * mailbox and post it without running the ops), so before the pins drop
+ * veneerd asks the kernel whether the pages are still mapped (procmaps.c)
+ * and crashes a domain that kept one. If the process dies
  * first, its death removed every mapping (the kernel tears the address
  * space down before the parent can reap it), and gnttab_domain_dead
  * drops the pins then.
@@ -396,12 +396,60 @@ int64_t gnttab_op_unmap(struct vcpu *v, gva_t uop, uint32_t count)
  * domain process, so their pins go now, and fully unmapped entries are
  * freed. v's domain's mm_lock held.
  */
+/* Another live host mapping of the same granted page in d's maptrack
+ * (besides entry `self`)? Then that page may stay mapped. */
+static bool gnttab_page_mapped_elsewhere(const struct gnttab *gt, uint32_t self,
+                                         const struct gnttab_map *m)
+{
+    for (uint32_t h = 0; h < gt->maps_cap; h++) {
+        const struct gnttab_map *o = &gt->maps[h];
+
+        if (h != self && o->state == GNTTAB_MAP_LIVE &&
+            (o->flags & GNTMAP_host_map) && o->ram == m->ram &&
+            o->offset == m->offset)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * The acknowledgement came through the mailbox, which the guest can write:
+ * ask the kernel whether the pages really left the process before any pin
+ * drops. A page still mapped (and not by another live mapping) means the
+ * guest skipped its unmap: it keeps every pin until its process is gone
+ * (gnttab_domain_dead), and the domain is crashed.
+ */
+static bool gnttab_unmaps_verified(struct domain *d, struct gnttab *gt)
+{
+    for (uint32_t h = gt->acks; h != GNTTAB_NO_MAP; h = gt->maps[h].next) {
+        const struct gnttab_map *m = &gt->maps[h];
+        int rc;
+
+        /* A self-grant's page is the domain's own RAM, mapped anyway. */
+        if (m->dom == d->id || gnttab_page_mapped_elsewhere(gt, h, m))
+            continue;
+        rc = procmaps_maps_page(d, m->ram->rw_fd, m->offset);
+        if (rc != 0) {
+            log_warnx("dom%u: grant page of dom%u still mapped after its "
+                      "unmap (%d)",
+                      d->id, m->dom, rc);
+            return false;
+        }
+    }
+    return true;
+}
+
 void gnttab_ops_acked(struct vcpu *v)
 {
     struct domain *d = v->dom;
     struct gnttab *gt = d->gt;
 
     v->ops_ack = false;
+    if (!gnttab_unmaps_verified(d, gt)) {
+        gt->acks = GNTTAB_NO_MAP; /* the pins wait for the process's end */
+        domain_crash(d, "kept a grant mapping it had unmapped");
+        return;
+    }
     while (gt->acks != GNTTAB_NO_MAP) {
         uint32_t h = gt->acks;
         struct gnttab_map *m = &gt->maps[h];
@@ -449,6 +497,8 @@ void gnttab_domain_dead(struct domain *d)
         return;
     pthread_mutex_lock(&d->mm_lock);
     gt->dead = true;
+    for (unsigned int i = 0; i < STUB_MAX_VCPUS; i++)
+        d->vcpus[i].ops_ack = false; /* nothing left to acknowledge */
     if (gt->maps_used)
         rel = calloc(gt->maps_used, sizeof(*rel));
     for (uint32_t h = 0; rel && h < gt->maps_cap; h++) {

@@ -16,6 +16,7 @@ VENEERD_SRCS := hypervisor/main.c hypervisor/log.c hypervisor/elf_load.c \
     hypervisor/cpuid_x86.c hypervisor/hc_trap.c hypervisor/hc_callback.c \
     hypervisor/hc_vcpu.c hypervisor/emul_x86.c hypervisor/runstate.c \
     hypervisor/gnttab.c hypervisor/gnttab_pin.c hypervisor/gnttab_map.c \
+    hypervisor/procmaps.c \
     hypervisor/gnttab_copy.c hypervisor/gnttab_dom0.c
 
 # The hypervisor core without the command line and the daemon, for unit

@@ -263,6 +263,12 @@ int platform_start(struct domain *d, const char *stub_path, bool paused)
         }
     }
     if (rc == 0) {
+        rc = procmaps_open(d);
+        if (rc < 0)
+            log_warnx("dom%u: cannot open the domain's maps: %s", d->id,
+                      strerror(-rc));
+    }
+    if (rc == 0) {
         rc = -pthread_create(&d->notifier, NULL, platform_notifier, d);
         d->notifier_started = rc == 0;
     }
@@ -825,6 +831,7 @@ void platform_release(struct domain *d)
         close(d->pidfd);
     if (d->notify_fd >= 0)
         close(d->notify_fd);
+    procmaps_close(d);
     if (d->mbox)
         munmap(d->mbox, STUB_MBOX_FILE_SIZE);
     if (d->mbox_fd >= 0)

@@ -264,6 +264,7 @@ struct domain {
     int mbox_fd;
     uint8_t *mbox;
     int notify_fd;
+    int maps_fd;  /* procmaps.c: /proc/PID/maps of the domain process */
     bool started; /* the guest was told to run */
     bool paused;  /* not running: not started yet, or stopped */
     pthread_t notifier;
@@ -636,6 +637,11 @@ void console_detach_all(struct domain *d);
 void crash_dump(struct domain *d, const struct stub_mailbox *req);
 void crash_dump_regs(struct domain *d, const char *why,
                      const struct stub_regs *r);
+
+/* procmaps.c: what the kernel says the domain process maps */
+int procmaps_open(struct domain *d);
+void procmaps_close(struct domain *d);
+int procmaps_maps_page(struct domain *d, int fd, uint64_t offset);
 
 /* platform_trap.c: the trap platform (the only file that knows the stub) */
 int platform_start(struct domain *d, const char *stub_path, bool paused);
