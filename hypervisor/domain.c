@@ -207,6 +207,7 @@ int domain_reset(struct domain *d)
      * veneerd's own mapping stays valid. */
     if (ftruncate(d->ram_fd, 0) < 0 || ftruncate(d->ram_fd, (off_t)bytes) < 0)
         return -errno;
+    mm_release(d);
     for (uint64_t s = 0; s < d->nr_slots; s++)
         d->frames[s] = (struct frame){.pfn = INVALID_PFN};
     d->nr_pages = d->max_pages = d->shared_info_slot;

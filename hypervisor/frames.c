@@ -54,6 +54,7 @@ int frames_assign(struct domain *d, uint64_t nr_slots)
 
 void frames_release(struct domain *d)
 {
+    mm_release(d);
     pthread_mutex_lock(&frame_space.lock);
     for (unsigned int i = 0; i < VN_MAX_DOMAINS; i++)
         if (frame_space.dom[i] == d)

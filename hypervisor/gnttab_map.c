@@ -128,9 +128,8 @@ static int gnttab_pte_locate(struct vcpu *v, uint64_t addr, uint32_t flags,
         if (addr >= VENEER_GUEST_VA_LIMIT || !frames_slot(d, v->cr3, &s))
             return -1;
         for (unsigned int level = 4; level > 1; level--) {
-            const volatile uint64_t *t =
-                (const volatile uint64_t *)domain_slot_ptr(d, s);
-            uint64_t pte = t[(addr >> (12 + 9 * (level - 1))) & 511];
+            uint64_t pte =
+                mm_entry(d, s, (addr >> (12 + 9 * (level - 1))) & 511);
 
             if (!(pte & _PAGE_PRESENT) ||
                 !frames_slot(d, (pte & PTE_ADDR_MASK) >> PAGE_SHIFT, &s))
@@ -164,10 +163,9 @@ static uint64_t gnttab_pte(mfn_t mfn, uint32_t flags)
 static void gnttab_pte_write(struct vcpu *v, uint64_t slot, unsigned int idx,
                              uint64_t val)
 {
-    volatile uint64_t *t = (volatile uint64_t *)domain_slot_ptr(v->dom, slot);
-    uint64_t old = t[idx];
+    uint64_t old = mm_entry(v->dom, slot, idx);
 
-    t[idx] = val;
+    mm_entry_set(v->dom, slot, idx, val);
     mm_tree_entry_changed(v, slot, idx, old, val);
     /* A guest entry it replaced loses its references; a foreign one has
      * none (its maptrack entry is left as the guest left it). */
@@ -321,7 +319,7 @@ static int16_t gnttab_unmap_host(struct vcpu *v, const struct gnttab_map *m,
 
     if (gnttab_pte_locate(v, host_addr, m->flags, &slot, &idx) < 0)
         return GNTST_general_error;
-    pte = ((volatile uint64_t *)domain_slot_ptr(v->dom, slot))[idx];
+    pte = mm_entry(v->dom, slot, idx);
     if (((pte & PTE_ADDR_MASK) >> PAGE_SHIFT) != m->mfn ||
         ((pte ^ want) & (_PAGE_PRESENT | _PAGE_RW | PTE_GNTTAB)))
         return GNTST_general_error;

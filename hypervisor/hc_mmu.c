@@ -111,9 +111,7 @@ static int mmu_find_l1(struct vcpu *v, gva_t va, uint64_t *slot,
     if (va >= VENEER_GUEST_VA_LIMIT || !frames_slot(d, v->cr3, &s))
         return -XEN_EINVAL;
     for (unsigned int level = 4; level > 1; level--) {
-        const volatile uint64_t *t =
-            (const volatile uint64_t *)domain_slot_ptr(d, s);
-        uint64_t pte = t[(va >> (12 + 9 * (level - 1))) & 511];
+        uint64_t pte = mm_entry(d, s, (va >> (12 + 9 * (level - 1))) & 511);
 
         if (!(pte & _PAGE_PRESENT) ||
             !frames_slot(d, (pte & PTE_ADDR_MASK) >> PAGE_SHIFT, &s))

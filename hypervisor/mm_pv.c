@@ -12,6 +12,8 @@
  * serialised on it).
  */
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <xen/arch-x86/page.h>
 
@@ -57,9 +59,52 @@ static enum frame_type mm_type_of_level(unsigned int level)
     return t[level];
 }
 
-static volatile uint64_t *mm_table(struct domain *d, uint64_t slot)
+/*
+ * The shadow of a validated page table: veneerd's own copy of its entries,
+ * taken once when the frame is validated and changed only by veneerd. Every
+ * decision about a table (references, walks, realisation) reads the
+ * shadow, never guest RAM: a guest that managed to write its table frame
+ * (by skipping an unmap it was sent) changes only its own view of it.
+ */
+uint64_t mm_entry(const struct domain *d, uint64_t slot, unsigned int idx)
 {
-    return (volatile uint64_t *)domain_slot_ptr(d, slot);
+    const uint64_t *s = d->frames[slot].shadow;
+
+    return s && idx < PT_ENTRIES ? s[idx] : 0;
+}
+
+/* Write entry idx of table `slot`: the shadow, and the guest's view. */
+void mm_entry_set(struct domain *d, uint64_t slot, unsigned int idx,
+                  uint64_t val)
+{
+    d->frames[slot].shadow[idx] = val;
+    ((volatile uint64_t *)domain_slot_ptr(d, slot))[idx] = val;
+}
+
+/* Take the shadow: one copy of the guest's page, then only the copy. */
+static int mm_shadow_take(struct domain *d, uint64_t slot)
+{
+    struct frame *f = &d->frames[slot];
+
+    f->shadow = malloc(PAGE_SIZE);
+    if (!f->shadow)
+        return -ENOMEM;
+    memcpy(f->shadow, domain_slot_ptr(d, slot), PAGE_SIZE);
+    return 0;
+}
+
+static void mm_shadow_drop(struct domain *d, uint64_t slot)
+{
+    free(d->frames[slot].shadow);
+    d->frames[slot].shadow = NULL;
+}
+
+/* mm_release - free every shadow (the domain is going, or being reset). */
+void mm_release(struct domain *d)
+{
+    for (uint64_t s = 0; d->frames && s < d->nr_slots; s++)
+        if (d->frames[s].shadow)
+            mm_shadow_drop(d, s);
 }
 
 /* Slot of the frame an entry names, if d owns it and it backs memory.
@@ -80,23 +125,28 @@ static int mm_entry_slot(struct domain *d, uint64_t pte, uint64_t *slot)
 static void mm_devalidate(struct domain *d, uint64_t slot, unsigned int level,
                           unsigned int upto)
 {
-    volatile uint64_t *t = mm_table(d, slot);
+    const uint64_t *t = d->frames[slot].shadow;
 
-    for (unsigned int i = 0; i < upto; i++)
+    for (unsigned int i = 0; t && i < upto; i++)
         mm_put_entry(d, level, t[i]);
 }
 
 /* Validate every entry of a table of `level`, taking the child refs. */
 static int mm_validate(struct domain *d, uint64_t slot, unsigned int level)
 {
-    volatile uint64_t *t = mm_table(d, slot);
     unsigned int n = level == 4 ? L4_FIRST_HOST_SLOT : PT_ENTRIES;
+    const uint64_t *t;
     int rc;
 
+    rc = mm_shadow_take(d, slot);
+    if (rc < 0)
+        return rc;
+    t = d->frames[slot].shadow;
     for (unsigned int i = 0; i < n; i++) {
         rc = mm_get_entry(d, level, t[i]);
         if (rc < 0) {
             mm_devalidate(d, slot, level, i);
+            mm_shadow_drop(d, slot);
             return rc;
         }
     }
@@ -104,6 +154,7 @@ static int mm_validate(struct domain *d, uint64_t slot, unsigned int level)
         for (unsigned int i = n; i < PT_ENTRIES; i++)
             if (t[i] & _PAGE_PRESENT) {
                 mm_devalidate(d, slot, level, n);
+                mm_shadow_drop(d, slot);
                 return -EINVAL;
             }
     }
@@ -169,6 +220,7 @@ void mm_put_type(struct domain *d, uint64_t slot)
     if (level) {
         mm_devalidate(d, slot, level,
                       level == 4 ? L4_FIRST_HOST_SLOT : PT_ENTRIES);
+        mm_shadow_drop(d, slot);
         f->flags &= ~FRAME_VALIDATED;
     }
     f->type = FRAME_NONE;
@@ -243,21 +295,20 @@ int mm_update_entry(struct vcpu *v, uint64_t slot, unsigned int idx,
     struct domain *d = v->dom;
     struct frame *f = &d->frames[slot];
     unsigned int level = mm_level_of(f);
-    volatile uint64_t *t = mm_table(d, slot);
     uint64_t old;
     int rc;
 
-    if (!level || f->type_count == 0 || idx >= PT_ENTRIES)
+    if (!level || f->type_count == 0 || !f->shadow || idx >= PT_ENTRIES)
         return -EINVAL;
     if (level == 4 && idx >= L4_FIRST_HOST_SLOT)
         return -EINVAL;
-    old = t[idx];
+    old = f->shadow[idx];
     if (old == val)
         return 0;
     rc = mm_get_entry(d, level, val);
     if (rc < 0)
         return rc;
-    t[idx] = val;
+    mm_entry_set(d, slot, idx, val);
     mm_tree_entry_changed(v, slot, idx, old, val);
     mm_put_entry(d, level, old);
     return 0;

@@ -162,9 +162,10 @@ static void mm_tree_walk(struct vcpu *v, uint64_t slot, unsigned int level,
 {
     struct domain *d = v->dom;
     struct frame *f = &d->frames[slot];
-    const volatile uint64_t *t =
-        (const volatile uint64_t *)domain_slot_ptr(d, slot);
+    const uint64_t *t = f->shadow;
 
+    if (!t)
+        return; /* not a validated table: nothing of it is realised */
     if (add) {
         if (++f->tree_links > 1)
             d->realise_full = true;

@@ -14,15 +14,16 @@
 
 #include "veneerd.h"
 
-/* Read entry idx of page-table frame mfn; -EFAULT if d does not own it. */
+/* Read entry idx of page-table frame mfn; -EFAULT unless it is a
+ * validated table of d. Only its shadow is read, never what the guest may
+ * have written in the frame itself (mm_pv.c). */
 static int pt_read(struct domain *d, mfn_t mfn, unsigned int idx, uint64_t *val)
 {
-    const volatile uint64_t *table;
+    uint64_t slot;
 
-    if (mfn < d->mfn_base || mfn - d->mfn_base >= d->nr_slots)
+    if (!frames_slot(d, mfn, &slot) || !d->frames[slot].shadow)
         return -EFAULT;
-    table = (const volatile uint64_t *)domain_slot_ptr(d, mfn - d->mfn_base);
-    *val = table[idx];
+    *val = mm_entry(d, slot, idx);
     return 0;
 }
 

@@ -96,6 +96,7 @@ struct frame {
     gva_t va_base;       /* first address the table's entries cover */
     uint32_t tree_links; /* times the current tree references the table */
     uint32_t tree_prot;  /* STUB_PROT_* rights of the path down to it */
+    uint64_t *shadow;    /* validated tables: veneerd's copy (mm_pv.c) */
 };
 
 struct domain;
@@ -339,6 +340,10 @@ int mm_get_entry(struct domain *d, unsigned int level, uint64_t pte);
 void mm_put_entry(struct domain *d, unsigned int level, uint64_t pte);
 int mm_update_entry(struct vcpu *v, uint64_t slot, unsigned int idx,
                     uint64_t val);
+uint64_t mm_entry(const struct domain *d, uint64_t slot, unsigned int idx);
+void mm_release(struct domain *d);
+void mm_entry_set(struct domain *d, uint64_t slot, unsigned int idx,
+                  uint64_t val);
 int mm_write_data(struct domain *d, uint64_t slot, unsigned int idx,
                   uint64_t val);
 int mm_pin(struct domain *d, uint64_t slot, enum frame_type type);

@@ -293,3 +293,30 @@ Test(mm, balloon_frees_only_unused_frames_and_gives_them_back)
     cr_assert_eq(balloon_op(v, XENMEM_decrease_reservation, 0, BASE + 0x2800),
                  -XEN_ESRCH);
 }
+
+Test(mm, scribbled_table_frames_change_nothing_veneerd_believes)
+{
+    uint64_t l1, slot, good;
+    unsigned int idx;
+    uint32_t prot;
+    uint64_t *guest_view;
+
+    /* A guest that kept a writable mapping of its L1 (by skipping an
+     * unmap) writes a forged entry into the frame itself. */
+    l1_of(BASE, &l1, &idx);
+    guest_view = (uint64_t *)domain_slot_ptr(d, l1);
+    good = guest_view[idx];
+    guest_view[idx] = ((d->mfn_base + d->nr_slots + 99) << 12) | PTE_RW;
+    /* Walks, realisation and updates still see the validated entry. */
+    cr_assert_eq(pt_lookup(d, v->cr3, BASE, &slot, &prot), 0);
+    cr_assert_eq(slot, slot_of_va(BASE));
+    cr_assert_eq(mm_entry(d, l1, idx), good);
+    mm_realise_all(v);
+    for (size_t i = 0; i < v->nr_ops; i++)
+        cr_assert_lt(v->ops[i].offset, d->nr_slots * PAGE_SIZE);
+    /* An update rewrites both the shadow and the guest's view. */
+    cr_assert_eq(mm_update_entry(v, l1, idx, 0), 0);
+    cr_assert_eq(guest_view[idx], 0);
+    cr_assert_eq(d->frames[slot_of_va(BASE)].type_count, 0,
+                 "the validated entry's reference went, not the forged one");
+}
