@@ -60,8 +60,9 @@ void procmaps_close(struct domain *d)
 /*
  * procmaps_maps_page - does d's process map page `offset` of the file
  * `fd` refers to, anywhere?
- * Return values: 1 yes; 0 no (or the process is gone: no mappings);
- * -errno if the kernel cannot be asked (the caller must then assume yes).
+ * Return values: 1 yes; 0 no (or the process is gone, or never was: no
+ * mappings); -errno if the kernel cannot be asked (the caller must then
+ * assume yes).
  */
 int procmaps_maps_page(struct domain *d, int fd, uint64_t offset)
 {
@@ -69,6 +70,8 @@ int procmaps_maps_page(struct domain *d, int fd, uint64_t offset)
     struct stat st;
     uint64_t addr = 0;
 
+    if (d->maps_fd < 0 && d->pid <= 0)
+        return 0; /* no process: nothing is mapped anywhere */
     if (d->maps_fd < 0 || fstat(fd, &st) < 0)
         return -EBADF;
     for (;;) {

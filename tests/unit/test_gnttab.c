@@ -10,6 +10,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <xen/arch-x86/page.h>
@@ -885,4 +886,33 @@ Test(gnttab, map_unmap_map_again)
         cr_assert_eq(A->frames[s].map_count, 0);
         cr_assert_eq(A->frames[s].type_count, 0);
     }
+}
+
+/* The acknowledgement comes through the guest-writable mailbox: before
+ * the pins go, the kernel must say the page left the process. Here the
+ * "process" is this test's, which maps the granted page itself. */
+Test(gnttab, an_unmap_the_process_did_not_make_keeps_the_pins)
+{
+    uint64_t s = free_slot(A, 14);
+    gva_t at = scratch(B, 4);
+    grant_handle_t h;
+    void *p;
+
+    grant(A, 61, B->id, s, GTF_permit_access);
+    cr_assert_eq(map(vb, A->id, 61, GNTMAP_host_map, at, &h), GNTST_okay);
+    p = mmap(NULL, PAGE_SIZE, PROT_READ, MAP_SHARED, A->gt->ram->rw_fd,
+             (off_t)(s * PAGE_SIZE));
+    cr_assert_neq(p, MAP_FAILED);
+    B->pid = getpid();
+    cr_assert_eq(procmaps_open(B), 0);
+    cr_assert_eq(unmap(vb, at, 0, h), GNTST_okay);
+    ack(vb);
+    cr_assert_eq(B->state, DOM_CRASHED, "kept a mapping it had unmapped");
+    cr_assert_eq(flags_of(A, 61) & (GTF_reading | GTF_writing),
+                 GTF_reading | GTF_writing, "pinned until B is gone");
+    munmap(p, PAGE_SIZE);
+    procmaps_close(B);
+    B->pid = -1;
+    gnttab_domain_dead(B);
+    cr_assert_eq(flags_of(A, 61), GTF_permit_access);
 }
