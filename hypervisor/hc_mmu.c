@@ -85,7 +85,7 @@ int64_t hc_mmu_update(struct vcpu *v, const uint64_t a[5])
     int64_t rc;
 
     rc = mmu_check_foreigndom(v, a[3]);
-    for (; rc == 0 && done < count; done++) {
+    for (; rc == 0 && done < count && !v->stop; done++) {
         struct mmu_update u;
 
         if (done > (UINT64_MAX - reqs) / sizeof(u) ||
@@ -251,7 +251,7 @@ int64_t hc_mmuext_op(struct vcpu *v, const uint64_t a[5])
     int64_t rc;
 
     rc = mmu_check_foreigndom(v, a[3]);
-    for (; rc == 0 && done < count; done++) {
+    for (; rc == 0 && done < count && !v->stop; done++) {
         struct mmuext_op op;
 
         if (done > (UINT64_MAX - ops) / sizeof(op) ||

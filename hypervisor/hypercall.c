@@ -69,7 +69,9 @@ int64_t hc_multicall(struct vcpu *v, const uint64_t a[5])
     gva_t entries = a[0];
     uint64_t nr = a[1];
 
-    for (uint64_t i = 0; i < nr; i++) {
+    /* v->stop: the domain is being torn down; a long batch must not hold
+     * up whoever waits for this thread. */
+    for (uint64_t i = 0; i < nr && !v->stop; i++) {
         struct multicall_entry e;
         struct hypercall_args hc;
         gva_t at = entries + i * sizeof(e);

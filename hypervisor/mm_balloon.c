@@ -101,7 +101,7 @@ int64_t balloon_op(struct vcpu *v, unsigned int op, uint64_t start, gva_t arg)
         return domain_by_id(r.domid) ? -XEN_EPERM : -XEN_ESRCH;
     if (r.extent_order > BALLOON_MAX_ORDER || start > r.nr_extents)
         return -XEN_EINVAL;
-    for (i = start; i < r.nr_extents; i++) {
+    for (i = start; i < r.nr_extents && !v->stop; i++) {
         gva_t at = r.extent_start + i * sizeof(xen_pfn_t);
         xen_pfn_t frame;
         mfn_t mfn;

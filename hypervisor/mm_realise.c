@@ -166,6 +166,14 @@ static void mm_tree_walk(struct vcpu *v, uint64_t slot, unsigned int level,
 
     if (!t)
         return; /* not a validated table: nothing of it is realised */
+    /* Aliased tables make the tree's meaning grow exponentially with its
+     * size: a walk may visit VN_MAX_WALK_ENTRIES entries, no more. */
+    if (d->walk_budget < PT_ENTRIES) {
+        d->realise_full = true;
+        d->realise_overflow = true;
+        return;
+    }
+    d->walk_budget -= PT_ENTRIES;
     if (add) {
         if (++f->tree_links > 1)
             d->realise_full = true;
@@ -217,6 +225,7 @@ void mm_tree_entry_changed(struct vcpu *v, uint64_t slot, unsigned int idx,
 
     if (f->tree_links == 0)
         return; /* not part of what the vCPU sees */
+    d->walk_budget = VN_MAX_WALK_ENTRIES;
     if (f->tree_links > 1 || d->realise_full) {
         d->realise_full = true;
         return;
@@ -256,6 +265,7 @@ void mm_realise_all(struct vcpu *v)
     d->realise_full = false;
     d->realise_overflow = false;
     d->realise_walking = true;
+    d->walk_budget = VN_MAX_WALK_ENTRIES;
     mm_queue(v, STUB_OP_UNMAP, 0, VENEER_GUEST_VA_LIMIT, 0, 0);
     if (frames_slot(d, v->cr3, &root))
         mm_tree_walk(v, root, 4, 0,

@@ -804,6 +804,10 @@ void platform_stop(struct domain *d)
 /* Stop the server threads and free everything platform_start made. */
 void platform_release(struct domain *d)
 {
+    /* Kill first: no new request can come, and a server thread in a long
+     * hypercall sees `stop` at its next item (every batch loop checks). */
+    if (d->pid > 0)
+        platform_stop(d);
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
         struct vcpu *v = &d->vcpus[i];
         if (!v->server_started)

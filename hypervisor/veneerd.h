@@ -277,6 +277,7 @@ struct domain {
     bool realise_full;     /* the incremental view was lost: redo it all */
     bool realise_walking;  /* mm_realise_all is walking the whole tree */
     bool realise_overflow; /* even the full walk overflowed: too scattered */
+    uint64_t walk_budget;  /* table entries a walk may still visit */
 
     /* time.c: TSC value at system time 0. */
     uint64_t tsc_base;

@@ -54,6 +54,12 @@
  * (without it, a 50 ms timer's kick took ~900 us then). [POLICY] */
 #define VN_KICK_SPIN_NS 250000ull
 
+/* Page-table entries one realisation may visit (each table visited costs
+ * 512): aliased tables can make a small tree mean an exponential number of
+ * mappings, and walking them must stay bounded (a few ms). A guest past it
+ * is crashed: its address space cannot be realised. [POLICY] */
+#define VN_MAX_WALK_ENTRIES (1ull << 22)
+
 /* Seconds veneerd waits for a stub to finish start-up. [POLICY] */
 #define VN_STUB_START_TIMEOUT_S 10
 

@@ -320,3 +320,23 @@ Test(mm, scribbled_table_frames_change_nothing_veneerd_believes)
     cr_assert_eq(d->frames[slot_of_va(BASE)].type_count, 0,
                  "the validated entry's reference went, not the forged one");
 }
+
+Test(mm, aliased_tree_walk_is_bounded)
+{
+    uint64_t l1 = free_slot(0), l2 = free_slot(1), l3 = free_slot(2);
+    uint64_t l4 = slot_of_va(d->pt_base);
+    uint64_t *t2 = (uint64_t *)domain_slot_ptr(d, l2);
+    uint64_t *t3 = (uint64_t *)domain_slot_ptr(d, l3);
+    const uint64_t up = _PAGE_PRESENT | _PAGE_USER;
+
+    /* 512 x 512 aliases of one L1 under one L3: 2^18 tables to visit. */
+    for (unsigned int i = 0; i < 512; i++) {
+        t2[i] = (mfn_of_slot(l1) << 12) | up;
+        t3[i] = (mfn_of_slot(l2) << 12) | up;
+    }
+    cr_assert_eq(mm_pin(d, l3, FRAME_L3), 0);
+    cr_assert_eq(mm_update_entry(v, l4, 100, (mfn_of_slot(l3) << 12) | up), 0);
+    cr_assert(d->realise_full, "aliases found while linking");
+    mm_realise_all(v);
+    cr_assert(d->realise_overflow, "the walk stopped at its budget");
+}
