@@ -400,6 +400,7 @@ static void platform_drop_approvals(struct domain *d)
         d->approvals[i].ram = NULL;
         d->approvals[i].live = false;
     }
+    d->approvals_live = false;
 }
 
 /*
@@ -446,6 +447,7 @@ static uint32_t platform_send_ops(struct vcpu *v)
         };
         if (op.kind == STUB_OP_MAP_GRANT)
             v->op_ram[k] = NULL;
+        d->approvals_live = true;
     }
     pthread_mutex_unlock(&d->approvals_lock);
     v->ops_sent += n;
@@ -597,6 +599,14 @@ static void *platform_serve(void *arg)
     while (platform_next_request(v)) {
         /* One copy of the guest-writable page, then only the copy. */
         memcpy(&req, (const void *)v->mbox, sizeof(req));
+        /* The stub runs every op before it asks again: an approval not
+         * used by now is withdrawn, so a map op the guest held back can
+         * never run after veneerd's view of that page changed. */
+        if (__atomic_load_n(&v->dom->approvals_live, __ATOMIC_ACQUIRE)) {
+            pthread_mutex_lock(&v->dom->approvals_lock);
+            platform_drop_approvals(v->dom);
+            pthread_mutex_unlock(&v->dom->approvals_lock);
+        }
         platform_handle(v, &req);
     }
     return NULL;
@@ -690,11 +700,23 @@ static void *platform_notifier(void *arg)
         struct seccomp_notif req;
         struct seccomp_notif_resp resp;
 
-        memset(&req, 0, sizeof(req));
-        if (ioctl(d->notify_fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+        struct pollfd pfd = {d->notify_fd, POLLIN, 0};
+
+        /* The filter's last user gone (the process died) shows as POLLHUP;
+         * a notification withdrawn before we took it (its call was
+         * interrupted, e.g. by a kick) is ENOENT, and not the end. */
+        if (poll(&pfd, 1, -1) < 0) {
             if (errno == EINTR)
                 continue;
-            break; /* the process is gone */
+            break;
+        }
+        if (pfd.revents & (POLLHUP | POLLERR | POLLNVAL))
+            break;
+        memset(&req, 0, sizeof(req));
+        if (ioctl(d->notify_fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+            if (errno == EINTR || errno == ENOENT)
+                continue;
+            break;
         }
         memset(&resp, 0, sizeof(resp));
         resp.id = req.id;

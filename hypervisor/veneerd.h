@@ -272,6 +272,7 @@ struct domain {
     bool notifier_started;
     struct mm_approval approvals[STUB_MAX_OPS];
     pthread_mutex_t approvals_lock;
+    bool approvals_live; /* some approval is live (under approvals_lock) */
 
     /* mm_realise.c */
     bool realise_full;     /* the incremental view was lost: redo it all */
