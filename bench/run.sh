@@ -6,6 +6,7 @@
 # (bench/vstored_vs_xenstored.sh) and vnbench2 (bench/vnbench2.c: core II
 # and the toolstack), which take only --quick from them; QEMU, vnbench2's
 # peer in (f), is installed for the bench alone (BENCH_DEB_PACKAGES).
+# Last, the event channels (bench/evbench.sh).
 #
 # The binaries are copied first: the tree is shared, and a rebuild of
 # veneerd in the middle of a run must not change what is measured.
@@ -77,4 +78,9 @@ else
     echo "bench: gntbench or gntloop.elf is missing; run: make all \$(BENCHES)" >&2
     status=1
 fi
+
+# Event channels: guest<->guest, guest<->dom0 and the eventfd peer.
+echo
+cp "$BUILD/guests/evchan.elf" "$BUILD/tests/vnev-ping" "$snap/"
+bash bench/evbench.sh $quick "$snap" || status=1
 exit $status

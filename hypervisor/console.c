@@ -6,6 +6,7 @@
  * daemon) and to every attached console client.
  */
 #include <errno.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -28,6 +29,18 @@ static bool console_put(int fd, const char *buf, size_t len, int flags)
     return true;
 }
 
+/* The line to the sink, after the domain's prefix, in one write: lines
+ * of domains sharing stdout (`veneerd run` with several) never mix. */
+static bool console_sink(struct domain *d)
+{
+    char buf[CONSOLE_PREFIX_MAX + CONSOLE_LINE_MAX];
+    size_t n = strnlen(d->con_prefix, CONSOLE_PREFIX_MAX - 1);
+
+    memcpy(buf, d->con_prefix, n);
+    memcpy(buf + n, d->con_line, d->con_len);
+    return console_put(d->con_fd, buf, n + d->con_len, 0);
+}
+
 static void console_emit(struct domain *d)
 {
     /* A log file (the daemon's sink) holds at most CONSOLE_LOG_MAX bytes
@@ -40,8 +53,7 @@ static void console_emit(struct domain *d)
             console_put(d->con_fd, note, sizeof(note) - 1, 0);
             d->con_log_full = true;
         }
-    } else if (d->con_fd >= 0 &&
-               console_put(d->con_fd, d->con_line, d->con_len, 0)) {
+    } else if (d->con_fd >= 0 && console_sink(d)) {
         d->con_logged += d->con_len;
     }
     pthread_mutex_lock(&d->con_lock);

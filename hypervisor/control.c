@@ -58,35 +58,52 @@ static int control_read_hdr(int fd, struct vn_ctl_hdr *h, int *passed)
     return 0;
 }
 
-/* Send the reply header, payload, and optionally one fd. */
-static void control_reply(int fd, const struct vn_ctl_hdr *req, int status,
-                          const void *payload, size_t len, int pass_fd)
+/*
+ * control_reply_fds - send the reply to req: the header with status, the
+ * payload, and nr_fds (at most CONTROL_MAX_FDS) descriptors as
+ * SCM_RIGHTS. The descriptors stay open here.
+ */
+void control_reply_fds(int fd, const struct vn_ctl_hdr *req, int status,
+                       const void *payload, size_t len, const int *fds,
+                       unsigned int nr_fds)
 {
     struct vn_ctl_hdr h = *req;
-    char cbuf[CMSG_SPACE(sizeof(int))];
+    char cbuf[CMSG_SPACE(CONTROL_MAX_FDS * sizeof(int))];
     struct iovec iov[2] = {{&h, sizeof(h)}, {(void *)payload, len}};
     struct msghdr msg = {.msg_iov = iov, .msg_iovlen = len ? 2 : 1};
 
     h.status = status;
     h.len = (uint32_t)len;
-    if (pass_fd >= 0) {
+    if (nr_fds > 0 && nr_fds <= CONTROL_MAX_FDS) {
         struct cmsghdr *cm;
 
         memset(cbuf, 0, sizeof(cbuf));
         msg.msg_control = cbuf;
-        msg.msg_controllen = sizeof(cbuf);
+        msg.msg_controllen = CMSG_SPACE(nr_fds * sizeof(int));
         cm = CMSG_FIRSTHDR(&msg);
         cm->cmsg_level = SOL_SOCKET;
         cm->cmsg_type = SCM_RIGHTS;
-        cm->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(cm), &pass_fd, sizeof(int));
+        cm->cmsg_len = CMSG_LEN(nr_fds * sizeof(int));
+        memcpy(CMSG_DATA(cm), fds, nr_fds * sizeof(int));
     }
     if (sendmsg(fd, &msg, MSG_NOSIGNAL) < 0)
         log_debug("%s: client went away", __func__);
 }
 
-/* A payload of exactly the struct an op takes (zero-filled if shorter). */
-static bool control_payload(const void *p, uint32_t len, void *out, size_t size)
+/* Send the reply header, payload, and optionally one fd. */
+static void control_reply(int fd, const struct vn_ctl_hdr *req, int status,
+                          const void *payload, size_t len, int pass_fd)
+{
+    control_reply_fds(fd, req, status, payload, len, &pass_fd,
+                      pass_fd >= 0 ? 1 : 0);
+}
+
+/*
+ * control_payload - copy a request's payload p (len bytes) into out, an
+ * op's struct of size bytes, zero-filling what a shorter one lacks.
+ * Return values: false if the payload is longer than the struct.
+ */
+bool control_payload(const void *p, uint32_t len, void *out, size_t size)
 {
     if (len > size)
         return false;
@@ -357,6 +374,14 @@ void control_serve(int fd)
         break;
     case VN_CTL_GNT_COPY:
         control_gnt_copy(fd, &h, payload);
+        break;
+    case VN_CTL_EVTCHN_BIND_INTERDOMAIN:
+    case VN_CTL_EVTCHN_ALLOC_UNBOUND:
+    case VN_CTL_EVTCHN_BIND_VIRQ:
+    case VN_CTL_EVTCHN_SEND:
+    case VN_CTL_EVTCHN_CLOSE:
+    case VN_CTL_EVTCHN_STATUS:
+        control_evtchn(fd, &h, payload);
         break;
     default:
         control_reply(fd, &h, -EOPNOTSUPP, NULL, 0, -1);

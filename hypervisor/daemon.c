@@ -29,7 +29,7 @@
 #include "daemon.h"
 
 /* What an epoll event refers to. */
-enum watch_kind { W_LISTEN, W_SIGNAL, W_CLIENT, W_DOMAIN };
+enum watch_kind { W_LISTEN, W_SIGNAL, W_CLIENT, W_DOMAIN, W_EVTCHN };
 
 struct watch {
     enum watch_kind kind;
@@ -390,6 +390,7 @@ static void daemon_client(struct watch *w, uint32_t events)
     }
     epoll_ctl(dmn.epfd, EPOLL_CTL_DEL, w->fd, NULL);
     gnttab_dom0_release(w->fd); /* before the number can be reused */
+    evtchn_dom0_release(w->fd); /* before the number can be reused */
     close(w->fd);
     free(w);
 }
@@ -432,9 +433,12 @@ static void daemon_shutdown_all(void)
 static void daemon_loop(int lfd, int sigfd)
 {
     struct watch lw = {W_LISTEN, lfd, NULL}, sw = {W_SIGNAL, sigfd, NULL};
+    /* dom0's event channels: a process wrote a port's send eventfd. */
+    struct watch ew = {W_EVTCHN, evtchn_dom0_pollfd(), NULL};
     struct epoll_event ev[32];
 
-    if (daemon_watch(&lw) < 0 || daemon_watch(&sw) < 0)
+    if (daemon_watch(&lw) < 0 || daemon_watch(&sw) < 0 || ew.fd < 0 ||
+        daemon_watch(&ew) < 0)
         fatal("epoll_ctl");
     while (!dmn.stopping) {
         int n = epoll_wait(dmn.epfd, ev, 32, -1);
@@ -458,6 +462,9 @@ static void daemon_loop(int lfd, int sigfd)
                 break;
             case W_DOMAIN:
                 daemon_domain_stopped(w);
+                break;
+            case W_EVTCHN:
+                evtchn_dom0_service();
                 break;
             }
         }

@@ -7,6 +7,8 @@
 #ifndef VENEER_DAEMON_H
 #define VENEER_DAEMON_H
 
+#include <stdio.h>
+
 #include <veneer/control.h>
 
 #include "veneerd.h"
@@ -40,6 +42,18 @@ void daemon_store_release(uint32_t domid);
 void daemon_store_restarted(uint32_t domid, uint64_t memory_kib);
 
 /* control.c */
+#define CONTROL_MAX_FDS 2 /* descriptors one reply passes */
 void control_serve(int fd);
+void control_reply_fds(int fd, const struct vn_ctl_hdr *req, int status,
+                       const void *payload, size_t len, const int *fds,
+                       unsigned int nr_fds);
+bool control_payload(const void *p, uint32_t len, void *out, size_t size);
+
+/* control_evtchn.c */
+void control_evtchn(int fd, const struct vn_ctl_hdr *h, const void *p);
+
+/* run.c: `veneerd run` */
+int run_main(int argc, char **argv, const char *stub);
+void run_usage(FILE *f);
 
 #endif /* VENEER_DAEMON_H */

@@ -169,9 +169,9 @@ struct domain *domain_create(const char *name, uint64_t mem_pages)
         d->vcpus[i].dom = d;
         vcpu_init(&d->vcpus[i]);
     }
-    rc = evtchn_domain_init(d);
+    rc = domain_register(d);
     if (rc == 0)
-        rc = domain_register(d);
+        rc = evtchn_domain_init(d); /* after register: it needs the id */
     if (rc == 0) {
         snprintf(d->name, sizeof(d->name), "%s", name);
         rc = domain_alloc_ram(d, mem_pages);
@@ -196,6 +196,7 @@ int domain_reset(struct domain *d)
     uint64_t bytes = d->nr_slots * PAGE_SIZE;
     int rc;
 
+    evtchn_domain_close(d); /* no other domain reaches it from here on */
     platform_release(d);
     /* Another domain mapping one of its pages would see the new guest's
      * memory there: no restart in place then (the caller destroys it). */
@@ -234,6 +235,7 @@ void domain_destroy(struct domain *d)
 {
     if (!d)
         return;
+    evtchn_domain_close(d); /* no other domain reaches it from here on */
     platform_release(d);
     domain_wait_unused(d);
     gnttab_domain_destroy(d);
@@ -258,6 +260,7 @@ void domain_destroy(struct domain *d)
     }
     evtchn_domain_destroy(d);
     free(d);
+    evtchn_dom0_virq(VIRQ_DOM_EXC); /* as Xen's domain_destroy */
 }
 
 bool domain_is_stopping(const struct domain *d)
@@ -265,27 +268,38 @@ bool domain_is_stopping(const struct domain *d)
     return d->state == DOM_SHUTDOWN || d->state == DOM_CRASHED;
 }
 
-/* The guest asked to stop (SCHEDOP_shutdown); the first reason wins. */
+/* The guest asked to stop (SCHEDOP_shutdown); the first reason wins.
+ * dom0's VIRQ_DOM_EXC listeners hear of it, as from Xen. */
 void domain_shutdown(struct domain *d, unsigned int reason)
 {
+    bool first = false;
+
     pthread_mutex_lock(&d->lock);
     if (!domain_is_stopping(d)) {
         d->state = reason == SHUTDOWN_crash ? DOM_CRASHED : DOM_SHUTDOWN;
         d->shutdown_reason = reason;
+        first = true;
     }
     pthread_mutex_unlock(&d->lock);
     platform_stop(d);
+    if (first)
+        evtchn_dom0_virq(VIRQ_DOM_EXC);
 }
 
 /* The domain cannot go on: say why, and stop it. */
 void domain_crash(struct domain *d, const char *why)
 {
+    bool first = false;
+
     pthread_mutex_lock(&d->lock);
     if (!domain_is_stopping(d)) {
         d->state = DOM_CRASHED;
         d->shutdown_reason = SHUTDOWN_crash;
         log_warnx("domain %u (%s) crashed: %s", d->id, d->name, why);
+        first = true;
     }
     pthread_mutex_unlock(&d->lock);
     platform_stop(d);
+    if (first)
+        evtchn_dom0_virq(VIRQ_DOM_EXC);
 }

@@ -249,6 +249,7 @@ int platform_start(struct domain *d, const char *stub_path, bool paused)
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         d->vcpus[i].mbox =
             (struct stub_mailbox *)(d->mbox + STUB_MBOX_VCPU_OFFSET(i));
+    evtchn_fast_attach(d, (uint64_t *)(d->mbox + STUB_MBOX_EVTCHN_OFFSET));
     rc = platform_write_boot(d);
     if (rc == 0)
         rc = platform_spawn(d, stub_path);
@@ -363,6 +364,15 @@ static bool platform_next_request(struct vcpu *v)
             v->last_req = seq;
             return true;
         }
+        if (evtchn_fast_pending(v)) {
+            /* Sends the stub posted. Wait for more yielding the CPU: a
+             * guest that floods sends must not take a second CPU's worth
+             * of time from the others through its server thread. */
+            evtchn_fast_drain(v);
+            spin_end = now_ns() + VN_SERVER_SPIN_NS;
+            yielding = true;
+            continue;
+        }
         if (platform_run_timers(v)) {
             spin_end = now_ns() + VN_KICK_SPIN_NS;
             yielding = true;
@@ -383,7 +393,8 @@ static bool platform_next_request(struct vcpu *v)
         }
         yielding = false;
         __atomic_store_n(&mb->veneerd_sleeping, 1, __ATOMIC_SEQ_CST);
-        if (__atomic_load_n(&mb->req_seq, __ATOMIC_SEQ_CST) == seq && !v->stop)
+        if (__atomic_load_n(&mb->req_seq, __ATOMIC_SEQ_CST) == seq &&
+            !evtchn_fast_pending(v) && !v->stop)
             platform_sleep(v, seq);
         __atomic_store_n(&mb->veneerd_sleeping, 0, __ATOMIC_SEQ_CST);
         spin_end = now_ns() + VN_SERVER_SPIN_NS;
@@ -530,6 +541,7 @@ static void platform_handle(struct vcpu *v, const struct stub_mailbox *req)
     switch (req->kind) {
     case STUB_REQ_HYPERCALL:
         vcpu_enter(v, &req->regs, false);
+        evtchn_fast_drain(v); /* posted sends come first, in order */
         hc.nr = req->regs.rax;
         hc.a[0] = req->regs.rdi;
         hc.a[1] = req->regs.rsi;
@@ -542,11 +554,16 @@ static void platform_handle(struct vcpu *v, const struct stub_mailbox *req)
         pthread_mutex_unlock(&d->mm_lock);
         v->regs.rax = (uint64_t)ret;
         v->held_ret = ret;
-        if (v->block_kind != VCPU_BLOCK_NONE)
-            vcpu_wait(v); /* SCHEDOP_block/poll: sleep, without mm_lock */
+        if (v->block_kind != VCPU_BLOCK_NONE) {
+            /* SCHEDOP_block/poll: sleep, without mm_lock; the stub too. */
+            __atomic_store_n(&v->mbox->veneerd_waiting, 1, __ATOMIC_RELAXED);
+            vcpu_wait(v);
+            __atomic_store_n(&v->mbox->veneerd_waiting, 0, __ATOMIC_RELAXED);
+        }
         break;
     case STUB_REQ_KICK:
         vcpu_enter(v, &req->regs, true);
+        evtchn_fast_drain(v);
         action = STUB_ACT_RESUME;
         break;
     case STUB_REQ_MORE_OPS:
@@ -567,6 +584,7 @@ static void platform_handle(struct vcpu *v, const struct stub_mailbox *req)
         break;
     case STUB_REQ_FAULT:
         vcpu_enter(v, &req->regs, false);
+        evtchn_fast_drain(v);
         pthread_mutex_lock(&d->mm_lock);
         trap_fault(v, req);
         pthread_mutex_unlock(&d->mm_lock);
@@ -805,8 +823,9 @@ int platform_wait(struct domain *d, int sigfd)
  * stub posts a STUB_REQ_KICK with its registers (vcpu.c coalesces kicks).
  * The domain has one vCPU, its process's only thread, so the signal goes to
  * the process (pidfd: never to a recycled pid); more vCPUs will need
- * per-thread pidfds. Called only by server threads, which platform_release
- * joins before it closes the pidfd.
+ * per-thread pidfds. Called by server threads, which platform_release
+ * joins before it closes the pidfd, and by other domains' senders and
+ * dom0's, which evtchn_domain_close cuts off before platform_release.
  */
 void platform_kick(struct vcpu *v)
 {
@@ -858,8 +877,10 @@ void platform_release(struct domain *d)
     if (d->notify_fd >= 0)
         close(d->notify_fd);
     procmaps_close(d);
-    if (d->mbox)
+    if (d->mbox) {
+        evtchn_fast_detach(d);
         munmap(d->mbox, STUB_MBOX_FILE_SIZE);
+    }
     if (d->mbox_fd >= 0)
         close(d->mbox_fd);
     d->pidfd = d->notify_fd = d->mbox_fd = -1;

@@ -17,8 +17,9 @@
 #include <veneer/platform.h>
 
 /* Bump on any change below; the stub refuses a boot block of another.
- * 3: grant-map ops (STUB_OP_MAP_GRANT, stub_op.fd). */
-#define STUB_ABI_VERSION 3u
+ * 3: grant-map ops (STUB_OP_MAP_GRANT, stub_op.fd).
+ * 4: the event page, the per-vCPU send rings, veneerd_waiting. */
+#define STUB_ABI_VERSION 4u
 
 #define STUB_PAGE_SIZE 4096u
 
@@ -27,8 +28,8 @@
 
 /*
  * The mailbox file: STUB_MBOX_VCPU_PAGES per vCPU (the mailbox, then its
- * mapping-op area), then the boot block. veneerd maps all of it; the stub
- * maps it at VENEER_STUB_MAILBOX.
+ * mapping-op area), then the boot block, then the event page. veneerd
+ * maps all of it; the stub maps it at VENEER_STUB_MAILBOX.
  */
 #define STUB_MBOX_VCPU_PAGES 4u
 #define STUB_MBOX_VCPU_OFFSET(n)                                               \
@@ -36,8 +37,9 @@
 #define STUB_MBOX_OPS_OFFSET(n) (STUB_MBOX_VCPU_OFFSET(n) + STUB_PAGE_SIZE)
 #define STUB_MBOX_BOOT_OFFSET   STUB_MBOX_VCPU_OFFSET(STUB_MAX_VCPUS)
 #define STUB_MBOX_BOOT_PAGES    4u
-#define STUB_MBOX_FILE_SIZE                                                    \
+#define STUB_MBOX_EVTCHN_OFFSET                                                \
     (STUB_MBOX_BOOT_OFFSET + (uint64_t)STUB_MBOX_BOOT_PAGES * STUB_PAGE_SIZE)
+#define STUB_MBOX_FILE_SIZE (STUB_MBOX_EVTCHN_OFFSET + STUB_PAGE_SIZE)
 
 /* File descriptors the stub is started with. */
 #define STUB_FD_RAM  3 /* the guest's RAM memfd (kept) */
@@ -93,13 +95,19 @@ enum stub_action {
  * that word. A waiter spins a bounded time on the sequence word, then sets
  * its sleeping flag, issues a full barrier, re-checks, and FUTEX_WAITs.
  * The barrier pair (store seq; fence; load flag) against (store flag;
- * fence; load seq) is the Dekker pattern: no wake-up is lost.
+ * fence; load seq) is the Dekker pattern: no wake-up is lost. A stub
+ * stops spinning early when veneerd sets veneerd_waiting.
  */
 struct stub_mailbox {
     uint32_t req_seq;          /* stub -> veneerd: request posted */
     uint32_t rsp_seq;          /* veneerd -> stub: response posted */
     uint32_t veneerd_sleeping; /* veneerd waits on req_seq */
     uint32_t stub_sleeping;    /* stub waits on rsp_seq */
+    /* veneerd: the answer waits for an event (SCHEDOP_block/poll), so the
+     * stub sleeps at once instead of spinning: on a host with few CPUs a
+     * spinning stub would hold the CPU the event's sender needs. */
+    uint32_t veneerd_waiting;
+    uint32_t pad0;
     /* Request (stub writes). */
     uint32_t kind;   /* enum stub_req_kind */
     uint32_t signo;  /* STUB_REQ_FAULT: host signal number */
@@ -122,6 +130,50 @@ struct stub_mailbox {
      * kernel's sigreturn, cs and ss are never changed. */
     struct stub_regs out;
 };
+
+/*
+ * Asynchronous event-channel sends (stub_evtchn.c, evtchn_fast.c).
+ *
+ * veneerd keeps, in the event page, a bitmap of the ports on which
+ * EVTCHNOP_send always succeeds (unbound, interdomain and IPI ports: Xen
+ * returns 0 for all three). For a send on such a port the stub posts the
+ * port in its vCPU's send ring and resumes the guest at once with 0,
+ * waking veneerd's server thread (FUTEX_WAKE on req_seq) if it sleeps.
+ * veneerd drains the ring before it serves the vCPU's next request, and
+ * whenever it finds entries while it waits for one. Any other send (a
+ * port not in the bitmap, a full ring, an argument the stub cannot read)
+ * is an ordinary hypercall, which gets Xen's exact error.
+ *
+ * Both the bitmap and the ring are guest-writable. veneerd never reads
+ * the bitmap, keeps its own consumer index, reads each ring entry once
+ * and treats it as a fresh EVTCHNOP_send checked against its own table.
+ * So a scribbling guest can only make a send on one of its own ports
+ * return 0 and be dropped, or raise an event it could have raised anyway.
+ */
+#define STUB_SEND_RING_SIZE   256u  /* per vCPU, a power of two [POLICY] */
+#define STUB_SEND_RING_OFFSET 2048u /* in the vCPU's mailbox page */
+
+struct stub_send_ring {
+    uint32_t prod; /* stub: entries posted (free-running) */
+    uint32_t cons; /* veneerd: entries drained (the stub's full test) */
+    uint32_t port[STUB_SEND_RING_SIZE];
+};
+
+/* Ports the bitmap covers: all of the 2-level ABI's. */
+#define STUB_EVTCHN_PORTS 4096u
+
+/* The event page (veneerd writes, the stub reads). */
+struct stub_evtchn_page {
+    uint64_t sendable[STUB_EVTCHN_PORTS / 64]; /* bit set: post async */
+};
+
+_Static_assert(STUB_SEND_RING_OFFSET >= sizeof(struct stub_mailbox),
+               "the send ring follows the mailbox");
+_Static_assert(STUB_SEND_RING_OFFSET + sizeof(struct stub_send_ring) <=
+                   STUB_PAGE_SIZE,
+               "the send ring fits the mailbox page");
+_Static_assert(sizeof(struct stub_evtchn_page) <= STUB_PAGE_SIZE,
+               "the event page fits");
 
 /*
  * A mapping op: how the stub realises a validated page-table change.

@@ -109,6 +109,56 @@ static inline mfn_t frames_mfn(const struct domain *d, uint64_t slot);
 static inline bool frames_slot(const struct domain *d, mfn_t mfn,
                                uint64_t *slot);
 
+/* ---- evtchn.c: event-channel port tables ---- */
+/* Port states, as Xen's ECS_* (EVTCHNSTAT_* on the wire). */
+enum evtchn_state {
+    ECS_FREE = 0,
+    ECS_RESERVED,    /* port 0, never allocated */
+    ECS_UNBOUND,     /* waits for remote_dom to bind to it */
+    ECS_INTERDOMAIN, /* linked to remote_port of table `remote` */
+    ECS_VIRQ,        /* raised by veneerd: virq */
+    ECS_IPI,         /* a send raises it on notify_vcpu of the same domain */
+};
+
+struct evtchn_table;
+
+/*
+ * One port. Guarded by its table's lock, except notify_vcpu, which a
+ * sender in another domain reads atomically without it (evtchn_link.c).
+ */
+struct evtchn {
+    uint8_t state; /* enum evtchn_state */
+    uint8_t pad;
+    uint16_t notify_vcpu; /* the vCPU whose vcpu_info gets the selector */
+    uint32_t virq;        /* ECS_VIRQ: which */
+    domid_t remote_dom;   /* ECS_UNBOUND: who may bind; INTERDOMAIN: peer */
+    uint16_t pad2;
+    uint32_t remote_port;        /* ECS_INTERDOMAIN: the peer's port */
+    struct evtchn_table *remote; /* ECS_INTERDOMAIN: the peer's table */
+    /* dom0's ports only (evtchn_dom0.c): the host process's eventfds and
+     * its control connection (owner 0: none). Zero in a guest's table. */
+    int32_t notify_fd; /* veneerd writes 1 when the port is raised */
+    int32_t send_fd;   /* the process writes it to send on the port */
+    int32_t owner;
+    uint32_t pad3;
+};
+
+/*
+ * A domain's ports: a guest's (dom set), or dom0's (evtchn_dom0.c: no
+ * process; its ports notify host processes through eventfds).
+ */
+struct evtchn_table {
+    domid_t id;
+    bool dying;         /* torn down: no new links (under the link lock) */
+    bool registered;    /* peers can find it by id (evtchn_link.c) */
+    uint32_t nr_ports;  /* entries in ports[], port 0 included */
+    struct domain *dom; /* the guest, or NULL for dom0 */
+    struct evtchn *ports;
+    pthread_mutex_t lock; /* ports[]; see evtchn_link.c for the order */
+    /* evtchn_fast.c: the sendable-port bitmap in the mailbox, or NULL. */
+    uint64_t *fast_map;
+};
+
 /* ---- the domain and its vCPUs ---- */
 enum domain_state {
     DOM_BUILDING,
@@ -178,6 +228,9 @@ struct vcpu {
     uint64_t periodic_period, periodic_last; /* period 0: stopped */
     /* evtchn.c: the port each per-vCPU VIRQ is bound to, 0 if none. */
     uint32_t virq_to_evtchn[NR_VIRQS];
+    /* evtchn_fast.c: entries of the mailbox's send ring drained so far
+     * (veneerd's own count; the ring's copy is guest-writable). */
+    uint32_t send_cons;
     /* runstate.c: runstate accounting (ns of system time) and the guest's
      * registered copy (0: none). */
     uint64_t rs_entry, rs_time[4];
@@ -256,6 +309,7 @@ struct domain {
     uint64_t con_log_max; /* cap on bytes written to con_fd, 0: none */
     uint64_t con_logged;  /* bytes written to con_fd so far */
     bool con_log_full;    /* the cap was reached (noted once) */
+    char con_prefix[CONSOLE_PREFIX_MAX];  /* put before each line to con_fd */
     int con_clients[CONSOLE_MAX_CLIENTS]; /* attached consoles, or -1 */
     pthread_mutex_t con_lock;             /* guards con_clients */
 
@@ -284,8 +338,7 @@ struct domain {
     uint64_t tsc_base;
 
     /* evtchn.c: the port table (VN_EVTCHN_MAX_PORTS entries). */
-    struct evtchn *evtchns;
-    pthread_mutex_t evtchn_lock; /* the table; taken before a run_lock */
+    struct evtchn_table evtchn;
 
     pthread_mutex_t mm_lock; /* hypercalls: frames, tables, mappings */
     pthread_mutex_t lock;    /* state, shutdown reason */
@@ -551,14 +604,62 @@ bool evtchn_2l_is_pending(const struct shared_info *s, uint32_t port);
 void evtchn_2l_clear_pending(struct shared_info *s, uint32_t port);
 bool evtchn_2l_mark_events_pending(struct vcpu_info *vi);
 
-/* ---- evtchn.c: the port table and event_channel_op ---- */
+/* ---- evtchn.c: port tables, local ports and event_channel_op ---- */
+int evtchn_table_init(struct evtchn_table *t, domid_t id, struct domain *d,
+                      uint32_t nr_ports);
 int evtchn_domain_init(struct domain *d);
+void evtchn_domain_close(struct domain *d);
 void evtchn_domain_reset(struct domain *d);
 void evtchn_domain_destroy(struct domain *d);
 void evtchn_set_pending(struct domain *d, uint32_t port);
 void evtchn_send_virq(struct vcpu *v, unsigned int virq);
 bool evtchn_port_valid(const struct domain *d, uint32_t port);
 bool evtchn_port_pending(struct domain *d, uint32_t port);
+int64_t evtchn_get_free_port(struct evtchn_table *t);
+void evtchn_port_set(struct evtchn_table *t, uint32_t port,
+                     const struct evtchn *e);
+void evtchn_port_free(struct evtchn_table *t, uint32_t port);
+void evtchn_notify(struct evtchn_table *t, uint32_t port);
+
+/* ---- evtchn_link.c: interdomain channels, send, close, status ---- */
+void evtchn_link_register(struct evtchn_table *t);
+void evtchn_link_teardown(struct evtchn_table *t, bool unregister);
+void evtchn_link_reopen(struct evtchn_table *t);
+int64_t evtchn_alloc_unbound_port(struct evtchn_table *t, domid_t remote,
+                                  const struct evtchn *tmpl);
+int64_t evtchn_bind_interdomain_port(struct evtchn_table *t, domid_t remote,
+                                     uint32_t remote_port,
+                                     const struct evtchn *tmpl);
+int64_t evtchn_close_port(struct evtchn_table *t, uint32_t port);
+int64_t evtchn_send_port(struct evtchn_table *t, uint32_t port);
+int64_t evtchn_op_alloc_unbound(struct vcpu *v, gva_t arg);
+int64_t evtchn_op_bind_interdomain(struct vcpu *v, gva_t arg);
+int64_t evtchn_op_status(struct vcpu *v, gva_t arg);
+int64_t evtchn_op_reset(struct vcpu *v, gva_t arg);
+
+/* ---- evtchn_dom0.c: dom0's ports, for host processes ---- */
+struct evtchn_table *evtchn_dom0_table(void);
+void evtchn_dom0_notify(uint32_t port);
+void evtchn_dom0_virq(unsigned int virq);
+int evtchn_dom0_alloc_unbound(int owner, domid_t remote, uint32_t *port,
+                              int fds[2]);
+int evtchn_dom0_bind_interdomain(int owner, domid_t remote,
+                                 uint32_t remote_port, uint32_t *port,
+                                 int fds[2]);
+int evtchn_dom0_bind_virq(int owner, uint32_t virq, uint32_t *port, int fds[2]);
+int evtchn_dom0_close(int owner, uint32_t port);
+int evtchn_dom0_send(int owner, uint32_t port);
+int evtchn_dom0_status(int owner, uint32_t port, struct evtchn *out);
+void evtchn_dom0_release(int owner);
+int evtchn_dom0_pollfd(void);
+void evtchn_dom0_service(void);
+
+/* ---- evtchn_fast.c: sends the stub posts without waiting ---- */
+void evtchn_fast_attach(struct domain *d, uint64_t *map);
+void evtchn_fast_detach(struct domain *d);
+void evtchn_fast_update(struct evtchn_table *t, uint32_t port);
+bool evtchn_fast_pending(struct vcpu *v);
+void evtchn_fast_drain(struct vcpu *v);
 
 /* ---- upcall.c: event upcalls to the guest's callback ---- */
 struct shared_info *upcall_shared_info(struct domain *d);

@@ -21,6 +21,13 @@
  * (RUNDIR is often tmpfs, i.e. host RAM). [POLICY] */
 #define CONSOLE_LOG_MAX (16ull << 20)
 
+/* Longest prefix before each console line written to the sink: "[name] "
+ * when `veneerd run` boots several domains. [POLICY] */
+#define CONSOLE_PREFIX_MAX 72
+
+/* Kernels one `veneerd run` boots at once. [POLICY] */
+#define VN_RUN_MAX_DOMAINS 16
+
 /* Console clients attached to one domain at once. [POLICY] */
 #define CONSOLE_MAX_CLIENTS 4
 
@@ -67,6 +74,18 @@
  * default for a domU (libxl max_event_channels 1023, so ports 0..1023).
  * The 2-level ABI could address 4096. [POLICY] */
 #define VN_EVTCHN_MAX_PORTS 1024
+
+/* Ports dom0's host processes may hold at once, over every control
+ * connection (interdomain and VIRQ bindings). Each holds two eventfds in
+ * veneerd, so this also keeps veneerd within its 20000 open files beside
+ * VN_MAX_DOMAINS domains (about five fds each). [POLICY] */
+#define VN_EVTCHN_DOM0_MAX_PORTS 4096
+
+/* Ring entries one drain of a vCPU's asynchronous send ring handles
+ * (evtchn_fast.c): the whole ring, so a guest that scribbles its indices
+ * costs its own server thread at most this many sends per drain.
+ * [POLICY] */
+#define VN_EVTCHN_DRAIN_MAX STUB_SEND_RING_SIZE
 
 /* How long veneerd measures the host TSC against CLOCK_MONOTONIC_RAW,
  * once, before the first domain starts (ns). Measured here: 1 ms is within

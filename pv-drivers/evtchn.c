@@ -137,6 +137,27 @@ int evtchn_set_handler(evtchn_port_t port, evtchn_handler_t h, void *data)
     return 0;
 }
 
+/* A port the hypervisor just made: install h and unmask it, or close it
+ * again. */
+static int evtchn_attach(evtchn_port_t p, evtchn_handler_t h, void *data,
+                         evtchn_port_t *port)
+{
+    long rc;
+
+    if (evtchn_set_handler(p, h, data) < 0) {
+        evtchn_close(p);
+        return -XEN_ENOSPC;
+    }
+    rc = evtchn_unmask(p);
+    if (rc < 0) {
+        evtchn_close(p);
+        return (int)rc;
+    }
+    if (port)
+        *port = p;
+    return 0;
+}
+
 int evtchn_bind_virq(uint32_t virq, evtchn_handler_t h, void *data,
                      evtchn_port_t *port)
 {
@@ -146,18 +167,74 @@ int evtchn_bind_virq(uint32_t virq, evtchn_handler_t h, void *data,
     rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &bind);
     if (rc < 0)
         return (int)rc;
-    if (evtchn_set_handler(bind.port, h, data) < 0) {
-        evtchn_close(bind.port);
-        return -XEN_ENOSPC;
-    }
-    rc = evtchn_unmask(bind.port);
-    if (rc < 0) {
-        evtchn_close(bind.port);
+    return evtchn_attach(bind.port, h, data, port);
+}
+
+int evtchn_alloc_unbound(domid_t remote, evtchn_handler_t h, void *data,
+                         evtchn_port_t *port)
+{
+    struct evtchn_alloc_unbound op = {.dom = DOMID_SELF, .remote_dom = remote};
+    long rc;
+
+    rc = HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &op);
+    if (rc < 0)
         return (int)rc;
-    }
-    if (port)
-        *port = bind.port;
-    return 0;
+    return evtchn_attach(op.port, h, data, port);
+}
+
+int evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port,
+                            evtchn_handler_t h, void *data, evtchn_port_t *port)
+{
+    struct evtchn_bind_interdomain op = {.remote_dom = remote,
+                                         .remote_port = remote_port};
+    long rc;
+
+    rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_interdomain, &op);
+    if (rc < 0)
+        return (int)rc;
+    return evtchn_attach(op.local_port, h, data, port);
+}
+
+int evtchn_bind_ipi(uint32_t vcpu, evtchn_handler_t h, void *data,
+                    evtchn_port_t *port)
+{
+    struct evtchn_bind_ipi op = {.vcpu = vcpu};
+    long rc;
+
+    rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_ipi, &op);
+    if (rc < 0)
+        return (int)rc;
+    return evtchn_attach(op.port, h, data, port);
+}
+
+long evtchn_send(evtchn_port_t port)
+{
+    struct evtchn_send op = {.port = port};
+
+    return HYPERVISOR_event_channel_op(EVTCHNOP_send, &op);
+}
+
+long evtchn_status(evtchn_port_t port, struct evtchn_status *st)
+{
+    *st = (struct evtchn_status){.dom = DOMID_SELF, .port = port};
+    return HYPERVISOR_event_channel_op(EVTCHNOP_status, st);
+}
+
+long evtchn_bind_vcpu(evtchn_port_t port, uint32_t vcpu)
+{
+    struct evtchn_bind_vcpu op = {.port = port, .vcpu = vcpu};
+
+    return HYPERVISOR_event_channel_op(EVTCHNOP_bind_vcpu, &op);
+}
+
+long evtchn_reset(void)
+{
+    struct evtchn_reset op = {.dom = DOMID_SELF};
+    long rc = HYPERVISOR_event_channel_op(EVTCHNOP_reset, &op);
+
+    for (evtchn_port_t p = 0; rc == 0 && p < EVTCHN_MAX_PORTS; p++)
+        evtchn_set_handler(p, NULL, NULL);
+    return rc;
 }
 
 long evtchn_unmask(evtchn_port_t port)

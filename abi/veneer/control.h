@@ -86,6 +86,59 @@ enum vn_ctl_op {
     VN_CTL_CONSOLE = 9,
 
     /*
+     * Event channels of domain 0 (10..19): a host process (a backend,
+     * vstored) as dom0's end of a guest's event channel, with Xen's
+     * semantics (XEN-ABI-FACTS §4.2). These ops take struct
+     * vn_ctl_evtchn, not struct vn_ctl_dom. Errors are Xen's, as
+     * negative errnos in the header's status.
+     *
+     * 1. A port made here belongs to this connection: only it may send
+     *    on, query or close the port, and closing the connection closes
+     *    them all (a linked guest port then goes back to unbound,
+     *    waiting for domain 0, as when a Xen domain closes its end).
+     * 2. A bind's reply carries two eventfds (SCM_RIGHTS, in this order),
+     *    both non-blocking; keep them so:
+     *      notify  veneerd adds 1 whenever the port is raised: the guest
+     *              sent on its end; the bind itself (bind_interdomain:
+     *              Xen raises a new interdomain port, so that an event
+     *              sent before the bind is not lost); a VIRQ. Read it
+     *              (8 bytes) to clear it; poll it for POLLIN.
+     *      send    write 8 bytes (a count > 0) to send on the port, as
+     *              EVTCHNOP_send without a round trip; several writes
+     *              before veneerd reads it are one event. Never read it.
+     * 3. dom0 has VN_EVTCHN_DOM0_MAX_PORTS ports (veneerd_limits.h) for
+     *    all connections together: -ENOSPC beyond.
+     */
+
+    /* IN: struct vn_ctl_evtchn: domid, remote_port (the guest's port,
+     * unbound for domain 0). OUT: struct vn_ctl_evtchn: port (dom0's new
+     * port), and the eventfds; notify starts at 1. -ESRCH (no such
+     * domain), -EINVAL (remote_port out of range, not unbound or not for
+     * domain 0), -ENOSPC, -ENFILE (no eventfd). */
+    VN_CTL_EVTCHN_BIND_INTERDOMAIN = 10,
+    /* IN: struct vn_ctl_evtchn: domid (the guest that may bind). OUT:
+     * port, a new unbound dom0 port the guest may bind to with
+     * EVTCHNOP_bind_interdomain(0, port), and the eventfds. -EINVAL
+     * (domid above 0xffff), -ENOSPC, -ENFILE. */
+    VN_CTL_EVTCHN_ALLOC_UNBOUND = 11,
+    /* IN: struct vn_ctl_evtchn: remote_port = a global VIRQ (only
+     * VIRQ_DOM_EXC fires: a domain shut down, crashed or was destroyed).
+     * OUT: port and the eventfds. -EINVAL (a per-vCPU or unknown VIRQ),
+     * -EEXIST (bound on this connection already), -ENOSPC, -ENFILE. */
+    VN_CTL_EVTCHN_BIND_VIRQ = 12,
+    /* IN: struct vn_ctl_evtchn: port. EVTCHNOP_send on it, with
+     * veneerd's answer (writing its send eventfd is the fast way). 0
+     * also for an unbound port (the event is dropped); -EINVAL (not this
+     * connection's port, or a VIRQ port). */
+    VN_CTL_EVTCHN_SEND = 13,
+    /* IN: struct vn_ctl_evtchn: port. EVTCHNOP_close: a linked guest
+     * port goes back to unbound. -EINVAL (not this connection's port). */
+    VN_CTL_EVTCHN_CLOSE = 14,
+    /* IN: struct vn_ctl_evtchn: port. OUT: struct vn_ctl_evtchn_status.
+     * -EINVAL (not this connection's port). */
+    VN_CTL_EVTCHN_STATUS = 15,
+
+    /*
      * Grants to domain 0 (20..29). A guest's grant to domid 0 is usable
      * by any process on the control socket (root); veneerd checks the
      * grant entry exactly as for a domU mapper (XEN-ABI-FACTS §5) and
@@ -199,6 +252,27 @@ struct vn_ctl_gnt_copy {
 _Static_assert(sizeof(struct vn_ctl_gnt_map) == 16, "vn_ctl_gnt_map size");
 _Static_assert(sizeof(struct vn_ctl_gnt_mapped) == 16, "vn_ctl_gnt_mapped");
 _Static_assert(sizeof(struct vn_ctl_gnt_copy) == 16, "vn_ctl_gnt_copy size");
+/* VN_CTL_EVTCHN_* request and bind reply. */
+struct vn_ctl_evtchn {
+    uint32_t domid;       /* IN: the guest (bind_interdomain, alloc_unbound) */
+    uint32_t remote_port; /* IN: the guest's port; bind_virq: the VIRQ */
+    uint32_t port;        /* IN: dom0's port (send, close, status);
+                             OUT: the new dom0 port (binds) */
+    uint32_t pad;
+};
+_Static_assert(sizeof(struct vn_ctl_evtchn) == 16, "vn_ctl_evtchn size");
+
+/* VN_CTL_EVTCHN_STATUS reply: EVTCHNOP_status of a dom0 port. */
+struct vn_ctl_evtchn_status {
+    uint32_t port;
+    uint32_t status;      /* EVTCHNSTAT_* (xen/event_channel.h) */
+    uint32_t domid;       /* unbound: who may bind; interdomain: the peer */
+    uint32_t remote_port; /* interdomain: the peer's port */
+    uint32_t virq;        /* EVTCHNSTAT_virq: which */
+    uint32_t pad;
+};
+_Static_assert(sizeof(struct vn_ctl_evtchn_status) == 24,
+               "vn_ctl_evtchn_status size");
 
 /* Domain states in struct vn_dominfo. */
 enum vn_dom_state {

@@ -60,6 +60,8 @@ struct stub_ucontext {
 /* stub_entry.S */
 long stub_gate(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 void stub_restorer(void);
+uint64_t stub_probe_u32(uint64_t va);
+extern const char stub_probe_insn[], stub_probe_fault[];
 void stub_enter_guest(uint64_t rip, uint64_t rsp, uint64_t rsi)
     __attribute__((noreturn));
 
@@ -76,6 +78,9 @@ long stub_seccomp_install(void);
 /* stub_trap.c */
 int stub_trap_install(void);
 struct stub_mailbox *stub_mailbox_of(unsigned int vcpu);
+
+/* stub_evtchn.c */
+int stub_evtchn_send(struct stub_mailbox *mb, struct sigcontext *c);
 
 #pragma GCC visibility pop
 

@@ -60,6 +60,23 @@ stub_restorer:
     .size stub_restorer, . - stub_restorer
 
 /*
+ * uint64_t stub_probe_u32(uint64_t va): the 32-bit word at va,
+ * zero-extended, or ~0 if reading it faults: stub_on_fault sees the
+ * fault at stub_probe_insn and resumes at stub_probe_fault. For reading a
+ * guest argument the stub cannot vouch for (stub_evtchn.c).
+ */
+    .globl stub_probe_u32, stub_probe_insn, stub_probe_fault
+    .type stub_probe_u32, @function
+stub_probe_u32:
+stub_probe_insn:
+    movl (%rdi), %eax
+    ret
+stub_probe_fault:
+    mov $-1, %rax
+    ret
+    .size stub_probe_u32, . - stub_probe_u32
+
+/*
  * Start the guest: rip in rdi, rsp in rsi, start_info in rdx (-> rsi).
  * Every other register is cleared so that nothing of the stub leaks in.
  */

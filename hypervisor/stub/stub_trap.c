@@ -81,6 +81,8 @@ static void stub_call_veneerd(struct stub_mailbox *mb)
     for (uint32_t i = 0; i < STUB_SPIN_LOOPS; i++) {
         if (__atomic_load_n(&mb->rsp_seq, __ATOMIC_ACQUIRE) != seen)
             return;
+        if (__atomic_load_n(&mb->veneerd_waiting, __ATOMIC_RELAXED))
+            break; /* an event, not veneerd, ends this wait: sleep */
         __builtin_ia32_pause();
     }
     for (;;) {
@@ -221,6 +223,10 @@ static void stub_on_sigsys(int sig, void *info, void *ctx)
     struct stub_mailbox *mb = stub_mailbox_of(vcpu);
 
     (void)sig;
+    /* EVTCHNOP_send on a port veneerd marked: posted, no round trip. */
+    if (si->u.sys.arch == AUDIT_ARCH_X86_64 &&
+        stub_evtchn_send(mb, &uc->mcontext))
+        return;
     stub_save_regs(&mb->regs, &uc->mcontext);
     if (si->u.sys.arch != AUDIT_ARCH_X86_64) {
         mb->kind = STUB_REQ_BADCALL;
@@ -239,6 +245,12 @@ static void stub_on_fault(int sig, void *info, void *ctx)
     unsigned int vcpu = stub_current_vcpu();
     struct stub_mailbox *mb = stub_mailbox_of(vcpu);
 
+    /* The stub's own probe of a guest argument faulted: not the guest's
+     * fault; the probe returns ~0 instead. */
+    if (uc->mcontext.rip == (uint64_t)(uintptr_t)stub_probe_insn) {
+        uc->mcontext.rip = (uint64_t)(uintptr_t)stub_probe_fault;
+        return;
+    }
     stub_save_regs(&mb->regs, &uc->mcontext);
     mb->kind = STUB_REQ_FAULT;
     mb->signo = (uint32_t)sig;

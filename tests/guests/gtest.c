@@ -34,6 +34,43 @@ int gtest_arg(const char *word)
     return 0;
 }
 
+static unsigned long gtest_parse(const char *p)
+{
+    unsigned long v = 0, base = 10;
+
+    if (p[0] == '0' && p[1] == 'x') {
+        base = 16;
+        p += 2;
+    }
+    for (; *p && *p != ' '; p++) {
+        unsigned long digit;
+
+        if (*p >= '0' && *p <= '9')
+            digit = (unsigned long)(*p - '0');
+        else if (base == 16 && *p >= 'a' && *p <= 'f')
+            digit = (unsigned long)(*p - 'a' + 10);
+        else
+            break;
+        v = v * base + digit;
+    }
+    return v;
+}
+
+unsigned long gtest_value(const char *key, unsigned long def)
+{
+    size_t n = strlen(key);
+
+    for (const char *p = gt.cmdline; *p;) {
+        while (*p == ' ')
+            p++;
+        if (strncmp(p, key, n) == 0 && p[n] == '=')
+            return gtest_parse(p + n + 1);
+        while (*p && *p != ' ')
+            p++;
+    }
+    return def;
+}
+
 const char *gtest_begin(const char *name, const struct start_info *si)
 {
     gt.name = name;

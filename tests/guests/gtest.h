@@ -39,6 +39,10 @@ int gtest_strict(void);
 /* gtest_arg: nonzero if word is one of the command line's words. */
 int gtest_arg(const char *word);
 
+/* gtest_value: the number N of a "key=N" word of the command line
+ * (decimal or 0x hex), or def if there is none. */
+unsigned long gtest_value(const char *key, unsigned long def);
+
 /* gtest_ok: one positive check. Returns cond. */
 int gtest_ok(int cond, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

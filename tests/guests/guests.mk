@@ -32,3 +32,7 @@ $(eval $(call guest_elf,gntdom0,tests/guests/gntdom0.c $(GTEST_SRCS),0x50000000)
 # (uplib); idle_block is also the no-CPU-while-blocked check.
 $(eval $(call guest_elf,idle_block,tests/guests/idle_block.c tests/guests/uplib.c,0x300000))
 $(eval $(call guest_elf,upcall_probe,tests/guests/upcall_probe.c tests/guests/uplib.c,0x2000000))
+# Event channels between two domains of one `veneerd run` (ping and pong
+# roles), and a sender flooding a victim.
+$(eval $(call guest_elf,evchan,tests/guests/evchan.c $(GTEST_SRCS),0x700000))
+$(eval $(call guest_elf,evflood,tests/guests/evflood.c $(GTEST_SRCS),0x900000))

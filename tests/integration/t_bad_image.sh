@@ -36,5 +36,7 @@ expect_run 65 "no Xen ELF notes" "$dir/nonotes.elf"
 expect_run 64 "want 4..65536 MiB" "$GUESTS/hello.elf" --memory 3
 expect_run 64 "want 4..65536 MiB" "$GUESTS/hello.elf" --memory 12abc
 expect_run 64 "longer than 1023" "$GUESTS/hello.elf" --cmdline "$(head -c 1024 /dev/zero | tr '\0' x)"
-expect_run 64 "usage:" "$GUESTS/hello.elf" extra-argument
+# A second positional argument is a second kernel (several domains).
+expect_run 66 "extra-argument: No such file" "$GUESTS/hello.elf" extra-argument
+expect_run 64 "usage:" --memory 16
 echo PASS

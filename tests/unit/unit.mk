@@ -9,3 +9,4 @@ $(eval $(call unit_test,test_evtchn,tests/unit/test_evtchn.c tests/unit/elf_fixt
 $(eval $(call unit_test,test_upcall,tests/unit/test_upcall.c tests/unit/elf_fixture.c $(VENEERD_CORE_SRCS),-lpthread))
 $(eval $(call unit_test,test_gnttab,tests/unit/test_gnttab.c tests/unit/elf_fixture.c $(VENEERD_CORE_SRCS),-lpthread))
 $(eval $(call unit_test,test_procmaps,tests/unit/test_procmaps.c hypervisor/procmaps.c hypervisor/log.c,))
+$(eval $(call unit_test,test_evtchn_link,tests/unit/test_evtchn_link.c tests/unit/elf_fixture.c $(VENEERD_CORE_SRCS),-lpthread))

@@ -16,6 +16,10 @@
  * the iret hypercall, which unmasks upcalls (rflags.IF) and delivers
  * anything that arrived meanwhile.
  *
+ * Ports: VIRQs, interdomain channels (alloc_unbound on one side,
+ * bind_interdomain on the other), IPIs; each bind installs a handler and
+ * unmasks the port, and close forgets the handler.
+ *
  * Single-vCPU (everything is bound to vCPU 0), no locking beyond the
  * upcall mask.
  */
@@ -59,6 +63,72 @@ int evtchn_init(void);
  */
 int evtchn_bind_virq(uint32_t virq, evtchn_handler_t h, void *data,
                      evtchn_port_t *port);
+
+/*
+ * evtchn_alloc_unbound: EVTCHNOP_alloc_unbound in this domain: a new port
+ * that domain `remote` (DOMID_SELF: this one) may bind to with
+ * bind_interdomain. h is installed for it and the port unmasked, so that
+ * events arrive once the peer has bound and sends.
+ *
+ * Parameters: remote - the peer's domain id; h, data - the handler and
+ * its argument; port - OUT (may be NULL).
+ * Return values: 0; the hypercall's error (-XEN_ENOSPC: no free port);
+ * -XEN_ENOSPC if the port is beyond EVTCHN_MAX_PORTS (it is closed again).
+ */
+int evtchn_alloc_unbound(domid_t remote, evtchn_handler_t h, void *data,
+                         evtchn_port_t *port);
+
+/*
+ * evtchn_bind_interdomain: EVTCHNOP_bind_interdomain to remote_port of
+ * domain remote, which must be unbound and allocated for this domain.
+ * h is installed for the new local port and the port unmasked. The
+ * hypervisor sets a new interdomain port pending, so h runs once at once
+ * (an event the peer sent before the bind is not lost).
+ *
+ * Return values: 0; -XEN_ESRCH (no such domain); -XEN_EINVAL (the remote
+ * port is not unbound for this domain); -XEN_ENOSPC; as evtchn_bind_virq.
+ */
+int evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port,
+                            evtchn_handler_t h, void *data,
+                            evtchn_port_t *port);
+
+/*
+ * evtchn_bind_ipi: EVTCHNOP_bind_ipi on vcpu: a port that, when sent on,
+ * becomes pending on that vCPU of this domain. h is installed and the
+ * port unmasked.
+ * Return values: 0; -XEN_ENOENT (no such vCPU); as evtchn_bind_virq.
+ */
+int evtchn_bind_ipi(uint32_t vcpu, evtchn_handler_t h, void *data,
+                    evtchn_port_t *port);
+
+/*
+ * evtchn_send: EVTCHNOP_send: raise the peer's end of an interdomain port,
+ * or an IPI port itself; an unbound port drops the event.
+ * Return values: 0; -XEN_EINVAL for a port that is free, a VIRQ port or
+ * out of range.
+ */
+long evtchn_send(evtchn_port_t port);
+
+/*
+ * evtchn_status: EVTCHNOP_status of this domain's port into *st
+ * (st->status EVTCHNSTAT_*, st->vcpu, st->u as event_channel.h says).
+ * Return values: 0; -XEN_EINVAL (port out of range).
+ */
+long evtchn_status(evtchn_port_t port, struct evtchn_status *st);
+
+/*
+ * evtchn_bind_vcpu: EVTCHNOP_bind_vcpu: notify vcpu for events on port.
+ * Return values: 0; -XEN_ENOENT (no such vCPU); -XEN_EINVAL (IPI and
+ * per-vCPU VIRQ ports cannot move; a free port).
+ */
+long evtchn_bind_vcpu(evtchn_port_t port, uint32_t vcpu);
+
+/*
+ * evtchn_reset: EVTCHNOP_reset of this domain: every port is closed (the
+ * peers' ends become unbound), and every handler forgotten.
+ * Return values: 0; the hypercall's error.
+ */
+long evtchn_reset(void);
 
 /*
  * evtchn_set_handler: run h(port, frame, data) for events on port; NULL
