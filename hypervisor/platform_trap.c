@@ -365,12 +365,11 @@ static bool platform_next_request(struct vcpu *v)
             return true;
         }
         if (evtchn_fast_pending(v)) {
-            /* Sends the stub posted. Wait for more yielding the CPU: a
-             * guest that floods sends must not take a second CPU's worth
-             * of time from the others through its server thread. */
+            /* Sends the stub posted. The spin is not extended for them:
+             * a guest flooding sends wakes this thread (its stub pays the
+             * FUTEX_WAKE) rather than keeping it spinning, so it does not
+             * take a second CPU's worth of time from the others. */
             evtchn_fast_drain(v);
-            spin_end = now_ns() + VN_SERVER_SPIN_NS;
-            yielding = true;
             continue;
         }
         if (platform_run_timers(v)) {

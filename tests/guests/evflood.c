@@ -27,11 +27,19 @@
  * unless "masked" is given. It prints "evflood: progress <flood> <pct>%
  * of idle (<events> events)" per flood and fails one below min_pct.
  *
+ * Then the attacker scribbles over what the stub's asynchronous sends
+ * use (hypervisor/stub_abi.h; the guest can write its stub's pages): every
+ * port marked sendable, a send posted on every port number, its ring
+ * filled with garbage and its producer index thrown far ahead. veneerd
+ * must survive, answer the attacker's next hypercall, and raise nothing
+ * the attacker is not bound to: the victim's port 3 must stay idle.
+ *
  * Output: gtest lines, then "evflood: SUCCESS" / "evflood: ABORT".
  */
 #include <xen/errno.h>
 #include <xen/event_channel.h>
 #include <xen/sched.h>
+#include <xen/version.h>
 #include <veneer/console.h>
 #include <veneer/evtchn.h>
 #include <veneer/hypercall.h>
@@ -39,6 +47,7 @@
 #include <veneer/shinfo.h>
 #include <veneer/time.h>
 
+#include "../../hypervisor/stub_abi.h"
 #include "gtest.h"
 
 #define FL_PORT_CHAN   2
@@ -48,13 +57,16 @@
 #define FL_REPEAT      3 /* idle and flood windows per kind of flood */
 #define MS             1000000ull
 #define FL_WAIT_NS     (10000 * MS)
-#define FL_MARGIN_NS   (20 * MS) /* skipped at each end of a phase */
+#define FL_MARGIN_NS   (20 * MS)  /* skipped at each end of a phase */
+#define FL_SCRIBBLE_NS (500 * MS) /* the attacker's scribbling, at most */
+/* xen_version(XENVER_version) from veneerd: Xen 4.19 (hc_version.c). */
+#define FL_XEN_VERSION ((4l << 16) | 19)
 
 static const char *const flood_name[FL_FLOODS] = {"send", "bad", "bind"};
 
 static domid_t peer;
 static uint64_t phase_ns;
-static volatile uint64_t events;
+static volatile uint64_t events, nobody_events;
 
 static void on_event(evtchn_port_t port, struct trap_frame *f, void *data)
 {
@@ -62,6 +74,14 @@ static void on_event(evtchn_port_t port, struct trap_frame *f, void *data)
     (void)f;
     (void)data;
     events++;
+}
+
+static void on_nobody(evtchn_port_t port, struct trap_frame *f, void *data)
+{
+    (void)port;
+    (void)f;
+    (void)data;
+    nobody_events++;
 }
 
 /* Compute until t1 (system time, ns); the units done. */
@@ -108,7 +128,7 @@ static int victim(void)
     rc = evtchn_alloc_unbound(peer, on_event, NULL, &chan);
     gtest_ok(rc == 0 && chan == FL_PORT_CHAN, "the channel for dom%u: port %u",
              peer, chan);
-    rc = evtchn_alloc_unbound(FL_NOBODY, on_event, NULL, &nobody);
+    rc = evtchn_alloc_unbound(FL_NOBODY, on_nobody, NULL, &nobody);
     gtest_ok(rc == 0 && nobody == FL_PORT_NOBODY, "a port for nobody: port %u",
              nobody);
     /* The attacker binds, then says "ready"; the victim answers "go". */
@@ -142,6 +162,15 @@ static int victim(void)
                      "%lu%% of its progress",
                      flood_name[f], (unsigned long)pct, min_pct);
     }
+    /* The attacker scribbles now; give it time, then look at port 3. */
+    time_sleep_ns(FL_SCRIBBLE_NS);
+    rc = evtchn_status(nobody, &s);
+    gtest_ok(rc == 0 && s.status == EVTCHNSTAT_unbound &&
+                 s.u.unbound.dom == FL_NOBODY && nobody_events == 0 &&
+                 !(shinfo->evtchn_pending[0] & (1ull << nobody)),
+             "the attacker's scribbled sends never raised port %u (%lu "
+             "events)",
+             nobody, (unsigned long)nobody_events);
     return gtest_end();
 }
 
@@ -162,6 +191,51 @@ static long attack(unsigned int phase, evtchn_port_t chan, uint64_t *ops)
         rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_interdomain, &b);
         return rc == -XEN_EINVAL ? 0 : rc;
     }
+}
+
+/* Scribble over the stub's send ring and sendable bitmap (stub_abi.h),
+ * then check that veneerd still answers. */
+static void scribble(evtchn_port_t chan)
+{
+    struct stub_send_ring *ring =
+        (struct stub_send_ring *)(uintptr_t)(VENEER_STUB_MAILBOX +
+                                             STUB_MBOX_VCPU_OFFSET(0) +
+                                             STUB_SEND_RING_OFFSET);
+    struct stub_evtchn_page *page =
+        (struct stub_evtchn_page *)(uintptr_t)(VENEER_STUB_MAILBOX +
+                                               STUB_MBOX_EVTCHN_OFFSET);
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    long rc = 0, v;
+
+    for (unsigned int i = 0; i < STUB_EVTCHN_PORTS / 64; i++)
+        page->sendable[i] = ~0ull;
+    /* Posted (0: the stub believes the bitmap), or a hypercall when the
+     * ring is full (-EINVAL for a port we do not have): both only ever
+     * about our own ports. */
+    for (evtchn_port_t p = 0; p < STUB_EVTCHN_PORTS && rc == 0; p++)
+        if (p != chan) {
+            v = evtchn_send(p);
+            rc = v == 0 || v == -XEN_EINVAL ? 0 : v;
+        }
+    gtest_ok(rc == 0,
+             "sends on every port with a scribbled bitmap: 0 or -EINVAL "
+             "(%ld)",
+             rc);
+    rc = 0;
+    for (unsigned int round = 0; round < 64; round++) {
+        for (unsigned int i = 0; i < STUB_SEND_RING_SIZE; i++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            ring->port[i] = (uint32_t)x;
+        }
+        ring->prod += (uint32_t)(x >> 40) + STUB_SEND_RING_SIZE;
+        ring->cons = (uint32_t)x;
+        v = HYPERVISOR_xen_version(XENVER_version, NULL);
+        if (v != FL_XEN_VERSION)
+            rc = v;
+    }
+    gtest_ok(rc == 0, "a scribbled send ring: veneerd still answers (%ld)", rc);
 }
 
 static int attacker(void)
@@ -201,6 +275,7 @@ static int attacker(void)
                  flood_name[f], (unsigned long)ops, FL_REPEAT,
                  (unsigned long)(phase_ns / MS));
     }
+    scribble(chan);
     return gtest_end();
 }
 
