@@ -255,10 +255,6 @@ int builder_build(struct domain *d, const struct elf_image *img,
                            "bootstrap region need %llu KiB",
                            (unsigned long long)(d->nr_pages * 4),
                            (unsigned long long)((l.v_end - l.v_start) >> 10));
-    for (uint64_t pfn = 0; pfn < d->nr_pages; pfn++) {
-        d->frames[pfn].flags = FRAME_ALLOCATED;
-        d->frames[pfn].pfn = pfn;
-    }
     /* The builder writes every page up to the stack: allocate them in one
      * call rather than one page fault each (~30 us apiece here). */
     madvise(domain_slot_ptr(d, 0), l.stack + PAGE_SIZE - l.v_start,

@@ -209,8 +209,8 @@ int domain_reset(struct domain *d)
     if (ftruncate(d->ram_fd, 0) < 0 || ftruncate(d->ram_fd, (off_t)bytes) < 0)
         return -errno;
     mm_release(d);
-    for (uint64_t s = 0; s < d->nr_slots; s++)
-        d->frames[s] = (struct frame){.pfn = INVALID_PFN};
+    /* Zero: every RAM slot in use, M2P the identity (frames_is_ram). */
+    memset(d->frames, 0, d->nr_slots * sizeof(*d->frames));
     d->nr_pages = d->max_pages = d->shared_info_slot;
     d->state = DOM_BUILDING;
     d->shutdown_reason = 0;

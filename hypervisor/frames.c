@@ -31,8 +31,6 @@ int frames_assign(struct domain *d, uint64_t nr_slots)
     d->frames = calloc(nr_slots, sizeof(*d->frames));
     if (!d->frames)
         return -ENOMEM;
-    for (uint64_t s = 0; s < nr_slots; s++)
-        d->frames[s].pfn = INVALID_PFN;
     pthread_mutex_lock(&frame_space.lock);
     for (unsigned int i = 0; i < VN_MAX_DOMAINS; i++) {
         if (frame_space.dom[i])

@@ -118,8 +118,7 @@ static int16_t gnttab_copy_claim(struct vcpu *v,
             e->pins = 0;
         return st;
     }
-    if (!frames_slot(d, p->u.gmfn, &e->slot) ||
-        !(d->frames[e->slot].flags & FRAME_ALLOCATED))
+    if (!frames_slot(d, p->u.gmfn, &e->slot) || !frames_is_ram(d, e->slot))
         return GNTST_bad_page;
     if (writable) {
         if (mm_get_type(d, e->slot, FRAME_WRITABLE) < 0)

@@ -127,8 +127,7 @@ static int gnttab_frame(struct domain *rd, volatile struct grant_entry_v1 *e,
 {
     uint32_t frame = e->frame; /* read once */
 
-    if (!frames_slot(rd, frame, slot) ||
-        !(rd->frames[*slot].flags & FRAME_ALLOCATED))
+    if (!frames_slot(rd, frame, slot) || !frames_is_ram(rd, *slot))
         return GNTST_bad_page;
     return GNTST_okay;
 }

@@ -68,9 +68,9 @@ static int mmu_one_update(struct vcpu *v, const struct mmu_update *u)
                                u->val);
     case MMU_MACHPHYS_UPDATE:
         if (!frames_slot(d, u->ptr >> PAGE_SHIFT, &slot) ||
-            !(d->frames[slot].flags & FRAME_ALLOCATED))
+            !frames_is_ram(d, slot))
             return -XEN_EINVAL;
-        d->frames[slot].pfn = u->val;
+        frames_set_pfn(d, slot, u->val);
         return 0;
     default:
         return -XEN_EINVAL;
@@ -177,8 +177,7 @@ static int mmuext_page_op(struct vcpu *v, const struct mmuext_op *op)
         (op->cmd == MMUEXT_COPY_PAGE &&
          !frames_slot(d, op->arg2.src_mfn, &src)))
         return -XEN_EINVAL;
-    if (op->cmd == MMUEXT_COPY_PAGE &&
-        !(d->frames[src].flags & FRAME_ALLOCATED))
+    if (op->cmd == MMUEXT_COPY_PAGE && !frames_is_ram(d, src))
         return -XEN_EINVAL;
     rc = mm_get_type(d, dst, FRAME_WRITABLE);
     if (rc < 0)

@@ -21,11 +21,12 @@
 /* Largest extent a domU may ask for (Xen's default domU max order). */
 #define BALLOON_MAX_ORDER 9
 
-static bool balloon_can_free(const struct frame *f)
+static bool balloon_can_free(const struct domain *d, uint64_t slot)
 {
-    return (f->flags & FRAME_ALLOCATED) && f->type_count == 0 &&
-           f->map_count == 0 && !(f->flags & FRAME_PINNED) &&
-           f->type != FRAME_SHARED_INFO;
+    const struct frame *f = &d->frames[slot];
+
+    return frames_is_ram(d, slot) && f->type_count == 0 && f->map_count == 0 &&
+           !(f->flags & FRAME_PINNED);
 }
 
 /* Free the 2^order frames from mfn; all or nothing. */
@@ -37,7 +38,7 @@ static int balloon_free_extent(struct domain *d, mfn_t mfn, unsigned int order)
         (mfn & (n - 1)))
         return -XEN_EINVAL;
     for (uint64_t i = 0; i < n; i++)
-        if (!balloon_can_free(&d->frames[slot + i]))
+        if (!balloon_can_free(d, slot + i))
             return -XEN_EBUSY;
     if (fallocate(d->ram_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
                   (off_t)(slot * PAGE_SIZE), (off_t)(n * PAGE_SIZE)) < 0) {
@@ -48,8 +49,8 @@ static int balloon_free_extent(struct domain *d, mfn_t mfn, unsigned int order)
     if (slot < d->balloon_hint)
         d->balloon_hint = slot;
     for (uint64_t i = 0; i < n; i++) {
-        d->frames[slot + i].flags &= ~FRAME_ALLOCATED;
-        d->frames[slot + i].pfn = INVALID_PFN;
+        d->frames[slot + i].flags |= FRAME_FREE;
+        frames_set_pfn(d, slot + i, INVALID_PFN);
         d->frames[slot + i].type = FRAME_NONE;
     }
     d->nr_pages -= n;
@@ -72,14 +73,13 @@ static mfn_t balloon_alloc_extent(struct domain *d, unsigned int order)
         uint64_t i;
 
         for (i = 0; i < n; i++)
-            if (d->frames[s + i].flags & FRAME_ALLOCATED ||
-                d->frames[s + i].type == FRAME_SHARED_INFO)
+            if (frames_is_ram(d, s + i))
                 break;
         if (i < n)
             continue;
         for (i = 0; i < n; i++) {
-            d->frames[s + i].flags = FRAME_ALLOCATED;
-            d->frames[s + i].pfn = INVALID_PFN;
+            d->frames[s + i].flags = 0; /* in use again */
+            frames_set_pfn(d, s + i, INVALID_PFN);
         }
         d->nr_pages += n;
         d->balloon_hint = s + n;
@@ -119,7 +119,7 @@ int64_t balloon_op(struct vcpu *v, unsigned int op, uint64_t start, gva_t arg)
             break;
         if (op == XENMEM_populate_physmap)
             for (uint64_t k = 0; k < (1ull << r.extent_order); k++)
-                d->frames[mfn - d->mfn_base + k].pfn = frame + k;
+                frames_set_pfn(d, mfn - d->mfn_base + k, frame + k);
         /* PV: the guest learns its new frames' MFNs in place. */
         if (gmem_copy_to(v, at, &mfn, sizeof(mfn))) {
             balloon_free_extent(d, mfn, r.extent_order);

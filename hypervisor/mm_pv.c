@@ -86,25 +86,50 @@ static int mm_shadow_take(struct domain *d, uint64_t slot)
 {
     struct frame *f = &d->frames[slot];
 
+    if (d->nr_shadows == d->shadows_cap) {
+        uint64_t cap = d->shadows_cap ? d->shadows_cap * 2 : 64;
+        uint64_t *list = realloc(d->shadows, cap * sizeof(*list));
+
+        if (!list)
+            return -ENOMEM;
+        d->shadows = list;
+        d->shadows_cap = cap;
+    }
     f->shadow = malloc(PAGE_SIZE);
     if (!f->shadow)
         return -ENOMEM;
     memcpy(f->shadow, domain_slot_ptr(d, slot), PAGE_SIZE);
+    f->shadow_idx = d->nr_shadows;
+    d->shadows[d->nr_shadows++] = slot;
     return 0;
 }
 
 static void mm_shadow_drop(struct domain *d, uint64_t slot)
 {
-    free(d->frames[slot].shadow);
-    d->frames[slot].shadow = NULL;
+    struct frame *f = &d->frames[slot];
+    uint64_t last = d->shadows[--d->nr_shadows];
+
+    d->shadows[f->shadow_idx] = last;
+    d->frames[last].shadow_idx = f->shadow_idx;
+    free(f->shadow);
+    f->shadow = NULL;
 }
 
 /* mm_release - free every shadow (the domain is going, or being reset). */
 void mm_release(struct domain *d)
 {
-    for (uint64_t s = 0; d->frames && s < d->nr_slots; s++)
-        if (d->frames[s].shadow)
-            mm_shadow_drop(d, s);
+    while (d->nr_shadows)
+        mm_shadow_drop(d, d->shadows[d->nr_shadows - 1]);
+    free(d->shadows);
+    d->shadows = NULL;
+    d->shadows_cap = 0;
+}
+
+/* mm_tables - the slot of every validated table, in no order. */
+uint64_t mm_tables(const struct domain *d, const uint64_t **slots)
+{
+    *slots = d->shadows;
+    return d->nr_shadows;
 }
 
 /* Slot of the frame an entry names, if d owns it and it backs memory.
@@ -115,7 +140,7 @@ static int mm_entry_slot(struct domain *d, uint64_t pte, uint64_t *slot)
     if (!frames_slot(d, (pte & PTE_ADDR_MASK) >> PAGE_SHIFT, slot))
         return -EPERM;
     /* A frame given back (ballooned out) has no owner to Xen: busy. */
-    if (!(d->frames[*slot].flags & FRAME_ALLOCATED) &&
+    if (!frames_is_ram(d, *slot) &&
         d->frames[*slot].type != FRAME_SHARED_INFO &&
         d->frames[*slot].type != FRAME_GRANT_TABLE)
         return -EBUSY;
@@ -176,7 +201,7 @@ int mm_get_type(struct domain *d, uint64_t slot, enum frame_type type)
     /* shared_info and grant-table frames: writable, never tables. */
     if (f->type == FRAME_SHARED_INFO || f->type == FRAME_GRANT_TABLE)
         return type == FRAME_WRITABLE ? 0 : -EINVAL;
-    if (!(f->flags & FRAME_ALLOCATED))
+    if (!frames_is_ram(d, slot))
         return -EINVAL;
     if (f->type_count > 0) {
         if (f->type != type)
@@ -324,7 +349,7 @@ int mm_write_data(struct domain *d, uint64_t slot, unsigned int idx,
 {
     int rc;
 
-    if (idx >= PT_ENTRIES || !(d->frames[slot].flags & FRAME_ALLOCATED))
+    if (idx >= PT_ENTRIES || !frames_is_ram(d, slot))
         return -EINVAL;
     rc = mm_get_type(d, slot, FRAME_WRITABLE);
     if (rc < 0)

@@ -257,10 +257,14 @@ void mm_tree_entry_changed(struct vcpu *v, uint64_t slot, unsigned int idx,
 void mm_realise_all(struct vcpu *v)
 {
     struct domain *d = v->dom;
+    const uint64_t *tables;
+    uint64_t n = mm_tables(d, &tables);
     uint64_t root;
 
-    for (uint64_t s = 0; s < d->nr_slots; s++)
-        d->frames[s].tree_links = 0;
+    /* Only tables are ever linked: reset theirs, and touch nothing else of
+     * the frame table (its untouched pages cost nothing). */
+    for (uint64_t i = 0; i < n; i++)
+        d->frames[tables[i]].tree_links = 0;
     mm_ops_reset(v);
     d->realise_full = false;
     d->realise_overflow = false;

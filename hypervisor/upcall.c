@@ -84,8 +84,7 @@ void upcall_on_resume(struct vcpu *v)
 /* The RAM slot behind machine frame mfn, if it is ordinary domain RAM. */
 static int upcall_ram_slot(struct domain *d, uint64_t mfn, uint64_t *slot)
 {
-    if (!frames_slot(d, mfn, slot) ||
-        !(d->frames[*slot].flags & FRAME_ALLOCATED))
+    if (!frames_slot(d, mfn, slot) || !frames_is_ram(d, *slot))
         return -XEN_EINVAL;
     return 0;
 }

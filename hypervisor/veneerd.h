@@ -82,7 +82,7 @@ enum frame_type {
     FRAME_GRANT_TABLE, /* a grant-table frame: writable, never a table */
 };
 
-#define FRAME_ALLOCATED 0x1u /* backs a pseudo-physical page or special */
+#define FRAME_FREE      0x1u /* a RAM slot given back (balloon): no page */
 #define FRAME_PINNED    0x2u /* pinned page table (holds a type ref) */
 #define FRAME_VALIDATED 0x4u
 
@@ -91,12 +91,13 @@ struct frame {
     uint32_t type_count; /* references holding the type */
     uint32_t flags;      /* FRAME_* */
     uint32_t map_count;  /* present L1 entries naming it, + grant pins */
-    pfn_t pfn;           /* M2P: the guest frame it backs, INVALID_PFN */
+    uint64_t m2p;        /* M2P, encoded: see frames_pfn() */
     /* Page-table frames only: where they sit in the current tree. */
     gva_t va_base;       /* first address the table's entries cover */
     uint32_t tree_links; /* times the current tree references the table */
     uint32_t tree_prot;  /* STUB_PROT_* rights of the path down to it */
     uint64_t *shadow;    /* validated tables: veneerd's copy (mm_pv.c) */
+    uint64_t shadow_idx; /* its place in domain.shadows */
 };
 
 struct domain;
@@ -333,6 +334,10 @@ struct domain {
     bool realise_walking;  /* mm_realise_all is walking the whole tree */
     bool realise_overflow; /* even the full walk overflowed: too scattered */
     uint64_t walk_budget;  /* table entries a walk may still visit */
+    /* mm_pv.c: the slots that have a shadow (the validated tables), so
+     * that nothing walks the whole frame table, which stays untouched. */
+    uint64_t *shadows;
+    uint64_t nr_shadows, shadows_cap;
 
     /* time.c: TSC value at system time 0. */
     uint64_t tsc_base;
@@ -347,6 +352,30 @@ struct domain {
 static inline mfn_t frames_mfn(const struct domain *d, uint64_t slot)
 {
     return d->mfn_base + slot;
+}
+
+/*
+ * The frame table starts zeroed and untouched (its pages cost nothing until
+ * written): a zero entry is a RAM frame in use whose M2P entry is its own
+ * slot, as the builder lays memory out. So "in use" is the absence of
+ * FRAME_FREE, and m2p holds pfn + 1 once set (0: the slot itself,
+ * UINT64_MAX: invalid).
+ */
+static inline bool frames_is_ram(const struct domain *d, uint64_t slot)
+{
+    return slot < d->shared_info_slot && !(d->frames[slot].flags & FRAME_FREE);
+}
+
+static inline pfn_t frames_pfn(const struct domain *d, uint64_t slot)
+{
+    uint64_t m = d->frames[slot].m2p;
+
+    return m == 0 ? slot : m == UINT64_MAX ? INVALID_PFN : m - 1;
+}
+
+static inline void frames_set_pfn(struct domain *d, uint64_t slot, pfn_t pfn)
+{
+    d->frames[slot].m2p = pfn >= UINT64_MAX - 1 ? UINT64_MAX : pfn + 1;
 }
 
 /* True (and *slot set) if d owns machine frame mfn. */
@@ -397,6 +426,7 @@ int mm_update_entry(struct vcpu *v, uint64_t slot, unsigned int idx,
                     uint64_t val);
 uint64_t mm_entry(const struct domain *d, uint64_t slot, unsigned int idx);
 void mm_release(struct domain *d);
+uint64_t mm_tables(const struct domain *d, const uint64_t **slots);
 void mm_entry_set(struct domain *d, uint64_t slot, unsigned int idx,
                   uint64_t val);
 int mm_write_data(struct domain *d, uint64_t slot, unsigned int idx,

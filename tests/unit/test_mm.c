@@ -275,11 +275,11 @@ Test(mm, balloon_frees_only_unused_frames_and_gives_them_back)
     /* Two free frames go; the pinned L4 stops the batch. */
     cr_assert_eq(balloon(XENMEM_decrease_reservation, frames, 4, NULL), 2);
     cr_assert_eq(d->nr_pages, before - 2);
-    cr_assert_not(d->frames[free_slot(0)].flags & FRAME_ALLOCATED);
+    cr_assert_not(frames_is_ram(d, free_slot(0)));
     /* The limit holds: nothing beyond max_pages. */
     cr_assert_eq(balloon(XENMEM_populate_physmap, pfns, 2, got), 2);
     cr_assert_eq(d->nr_pages, before);
-    cr_assert_eq(d->frames[got[0] - d->mfn_base].pfn, pfns[0]);
+    cr_assert_eq(frames_pfn(d, got[0] - d->mfn_base), pfns[0]);
     cr_assert_eq(balloon(XENMEM_populate_physmap, pfns, 1, NULL), 0,
                  "max_pages reached");
     /* Bad lists fault; bad domains are refused. */
