@@ -61,8 +61,9 @@ integration: $(BINS) $(GUESTS)
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@echo "== booting $(BUILD)/guests/hello.elf with veneerd run =="
+	@echo "== veneerd run $(BUILD)/guests/hello.elf (no daemon: the edit-run loop)"
 	$(BUILD)/bin/veneerd run $(BUILD)/guests/hello.elf --memory 16 --cmdline "console=hvc0"
+	@BUILD=$(BUILD) mk/demo.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCHES)
