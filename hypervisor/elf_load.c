@@ -61,6 +61,10 @@ static int elf_check_header(const Elf64_Ehdr *eh, size_t size, char *err,
                      (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr)))
         return elf_error(err, errlen,
                          "program header table lies outside the file");
+    /* The ELF spec aligns the tables; reading a misaligned one through
+     * its struct would be undefined behaviour (found by fuzzing). */
+    if (eh->e_phoff % 8)
+        return elf_error(err, errlen, "program header table is misaligned");
     return 0;
 }
 
@@ -194,7 +198,8 @@ static int elf_find_notes(struct elf_image *img, const Elf64_Ehdr *eh,
         return 0;
     if (eh->e_shnum > ELF_MAX_SHDRS || eh->e_shentsize != sizeof(Elf64_Shdr) ||
         !elf_in_file(img->size, eh->e_shoff,
-                     (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr)))
+                     (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr)) ||
+        eh->e_shoff % 8)
         return elf_error(err, errlen, "bad section header table");
     sh = (const Elf64_Shdr *)(img->data + eh->e_shoff);
     for (unsigned int i = 0; i < eh->e_shnum; i++) {

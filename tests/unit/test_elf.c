@@ -185,3 +185,12 @@ Test(elf, virt_base_above_image)
     *f.paddr_offset_desc = 0x800000;
     expect_refused("VIRT_BASE");
 }
+
+Test(elf, misaligned_tables)
+{
+    fixture_make(&f, 0);
+    memmove(f.bytes + f.eh->e_phoff + 4, f.bytes + f.eh->e_phoff,
+            2 * sizeof(Elf64_Phdr));
+    f.eh->e_phoff += 4;
+    expect_refused("misaligned");
+}
