@@ -62,7 +62,7 @@ int64_t hypercall_dispatch(struct vcpu *v, const struct hypercall_args *hc)
  * multicall(entries, nr): run nr 64-byte multicall_entry records in order,
  * writing each result back. A nested multicall entry gets -EINVAL; a bad
  * entries pointer stops the batch with -EFAULT. Stops early if an entry
- * stopped the domain (shutdown).
+ * stopped the domain (shutdown) or was an iret (XSA-213).
  */
 int64_t hc_multicall(struct vcpu *v, const uint64_t a[5])
 {
@@ -87,6 +87,10 @@ int64_t hc_multicall(struct vcpu *v, const uint64_t a[5])
             result = -XEN_EINVAL;
         else
             result = hypercall_dispatch(v, &hc);
+        /* An iret replaced the registers the batch was called with: the
+         * batch ends there, as in Xen since XSA-213 (no result written). */
+        if (e.op == __HYPERVISOR_iret)
+            break;
         e.result = (uint64_t)result;
         if (gmem_copy_to(v, at + offsetof(struct multicall_entry, result),
                          &e.result, sizeof(e.result)))

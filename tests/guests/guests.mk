@@ -12,6 +12,7 @@ $(eval $(call guest_elf,layout_top,tests/guests/layout.c,0x7effffc00000))
 $(eval $(call guest_elf,crash,tests/guests/crash.c,0x400000))
 $(eval $(call guest_elf,idle,tests/guests/idle.c,0x200000))
 $(eval $(call guest_elf,hostile,tests/guests/hostile.c tests/guests/hostile_pv.c,0x100000000))
+$(eval $(call guest_elf,chaos,tests/guests/chaos.c,0x200000000))
 $(eval $(call guest_elf,escape,tests/guests/escape.c,0x7e0000000000))
 $(eval $(call guest_elf,rawcall,tests/guests/rawcall.c,0x40000000,$(PVFRONT_NOPAGE_NOTES)))
 # Feature guests: the PV MMU, ballooning, traps and timers. They share the
