@@ -26,6 +26,14 @@ for seed in 1 2 3 4 5 6 7 8 9 10 11 12; do
     grep -aE "veneerd bug|fatal|Assertion" "$out" && fail "seed $seed: veneerd reported an internal error"
 done
 echo "$ok of 12 seeds ran all their calls"
+# Invariant 2's other half: no harm to another domain. The timer guest
+# runs its whole checked suite beside a chaos domain in the same veneerd.
+timeout 120 "$VENEERD" run "$GUESTS/chaos.elf" "$GUESTS/timer.elf" \
+    --memory-1 16 --memory-2 16 --cmdline-1 "seed=5 calls=20000" >"$out" 2>&1
+rc=$?
+cat "$out" | grep -a "SUCCESS\|crashed" || true
+[ $rc -le 1 ] || fail "veneerd with chaos beside timer exited $rc"
+expect_contains "$out" "[timer.elf] timer: SUCCESS"
 # The same veneerd binary still boots a guest normally afterwards.
 run_guest "$out" hello
 [ "$RC" -eq 0 ] || fail "hello after chaos exited $RC"
