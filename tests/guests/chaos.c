@@ -26,9 +26,11 @@
 
 static uint64_t chaos_state;
 /* Three pages the hypercalls may read and write at will: pointers made
- * by chaos_arg land only here (or outside the guest's memory), so that the
- * guest's own state survives what the calls write. */
-static uint64_t scratch[3 * 512] __attribute__((aligned(4096)));
+ * by chaos_arg land only here (or outside the guest's memory). They sit in
+ * the bootstrap region's padding, past the page tables and the bootstrap
+ * stack, so that an array a call runs past them (a huge count) reaches
+ * only more padding and then unmapped space, never the guest's own state. */
+static uint64_t *scratch;
 
 static uint64_t chaos_next(void)
 {
@@ -114,12 +116,26 @@ static uint64_t chaos_param(const char *cmd, const char *key, uint64_t dflt)
     return dflt;
 }
 
+/* True if word appears in the command line. */
+static int strstr_simple(const char *hay, const char *word)
+{
+    size_t n = strlen(word);
+
+    for (; *hay; hay++)
+        if (strncmp(hay, word, n) == 0)
+            return 1;
+    return 0;
+}
+
 int guest_main(struct start_info *si)
 {
     const char *cmd = (const char *)si->cmd_line;
     uint64_t calls = chaos_param(cmd, "calls", 20000);
     uint64_t errors = 0, made = 0;
+    int trace = strstr_simple(cmd, "trace");
 
+    scratch =
+        (uint64_t *)(uintptr_t)(si->pt_base + (si->nr_pt_frames + 4) * 4096);
     chaos_state = chaos_param(cmd, "seed", 1) * 0x9e3779b97f4a7c15ull + 1;
     printf("chaos: seed %lu, %lu calls\n",
            (unsigned long)chaos_param(cmd, "seed", 1), (unsigned long)calls);
@@ -141,6 +157,11 @@ int guest_main(struct start_info *si)
          * it away from the image, or the guest unmaps itself at once. */
         if (nr == __HYPERVISOR_update_va_mapping)
             a[0] = 0x300000000ull + (a[0] & 0xfffffff000ull);
+        if (trace)
+            printf("chaos: #%lu nr %lu %lx %lx %lx %lx %lx\n", (unsigned long)i,
+                   (unsigned long)nr, (unsigned long)a[0], (unsigned long)a[1],
+                   (unsigned long)a[2], (unsigned long)a[3],
+                   (unsigned long)a[4]);
         rc = _hypercall5(nr, a[0], a[1], a[2], a[3], a[4]);
         made++;
         errors += rc < 0;

@@ -26,6 +26,9 @@ for seed in 1 2 3 4 5 6 7 8 9 10 11 12; do
     grep -aE "veneerd bug|fatal|Assertion" "$out" && fail "seed $seed: veneerd reported an internal error"
 done
 echo "$ok of 12 seeds ran all their calls"
+# Its scratch pages keep the guest's own state out of reach, so nearly
+# every seed should get through: fewer means the test lost its coverage.
+[ $ok -ge 10 ] || fail "only $ok of 12 seeds ran all their calls"
 # Invariant 2's other half: no harm to another domain. The timer guest
 # runs its whole checked suite beside a chaos domain in the same veneerd.
 timeout 120 "$VENEERD" run "$GUESTS/chaos.elf" "$GUESTS/timer.elf" \
