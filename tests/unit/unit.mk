@@ -19,3 +19,5 @@ $(BUILD)/fuzz/fuzz_elf: tests/fuzz/fuzz_elf.c hypervisor/elf_load.c \
 	clang -std=gnu11 -g -O1 -D_GNU_SOURCE -Iabi \
 	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	    -o $@ tests/fuzz/fuzz_elf.c hypervisor/elf_load.c hypervisor/log.c
+# make fuzz: random hypercalls from the chaos guest with fresh seeds.
+FUZZ_SCRIPTS += tests/fuzz/run-chaos.sh
