@@ -31,7 +31,11 @@ include pv-drivers/pv-drivers.mk
 include tests/guests/guests.mk
 include tests/unit/unit.mk
 include bench/bench.mk
--include dom0-tools/*/*.mk
+# The dom0 libraries' shared control-socket client first: their fragments
+# name its sources.
+include dom0-tools/libvnctl/libvnctl.mk
+-include $(filter-out dom0-tools/libvnctl/libvnctl.mk,\
+    $(wildcard dom0-tools/*/*.mk))
 
 .DEFAULT_GOAL := all
 .PHONY: all deps test unit asan-unit integration demo bench lint fuzz clean

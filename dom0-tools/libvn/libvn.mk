@@ -11,13 +11,15 @@ LIBVN := $(BUILD)/lib/libvn.a
 
 BINS += $(LIBVN)
 
-$(LIBVN): $(call objs_of,obj,$(LIBVN_SRCS))
+$(LIBVN): $(call objs_of,obj,$(LIBVN_SRCS) $(LIBVNCTL_SRCS))
 	@mkdir -p $(dir $@)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/obj/dom0-tools/libvn/%.o: HOST_CFLAGS += -Idom0-tools/libvstore
-$(BUILD)/asan/dom0-tools/libvn/%.o: ASAN_CFLAGS += -Idom0-tools/libvstore
+$(BUILD)/obj/dom0-tools/libvn/%.o: HOST_CFLAGS += -Idom0-tools/libvstore \
+    $(LIBVNCTL_INC)
+$(BUILD)/asan/dom0-tools/libvn/%.o: ASAN_CFLAGS += -Idom0-tools/libvstore \
+    $(LIBVNCTL_INC)
 
 # Unit tests of the config parser (tests/unit/test_vnconfig.c) see its
 # internal header.

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "libvn.h"
+#include "vnctl.h"
 #include "vstore.h"
 
 /* Seconds a control request may take before the client gives up (a
@@ -29,8 +30,7 @@
 #define VN_STORE_TXN_RETRIES 16
 
 struct vn {
-    int fd;       /* the control socket; -1 once broken */
-    uint32_t seq; /* next request's seq */
+    struct vnctl ctl; /* the control connection (vnctl.h) */
     char rundir[PATH_MAX];
     struct vstore *store; /* opened on first use */
     char errmsg[512];

@@ -3,10 +3,12 @@
 # channel) over veneerd's control socket. Its one public header is
 # dom0-tools/libvnev/vnev.h; link $(LIBVNEV), nothing else.
 
-LIBVNEV_SRCS := dom0-tools/libvnev/vnev.c
+LIBVNEV_SRCS := dom0-tools/libvnev/vnev.c $(LIBVNCTL_SRCS)
 LIBVNEV := $(BUILD)/lib/libvnev.a
 
 BINS += $(LIBVNEV)
+
+$(BUILD)/obj/dom0-tools/libvnev/%.o: HOST_CFLAGS += $(LIBVNCTL_INC)
 
 $(LIBVNEV): $(call objs_of,obj,$(LIBVNEV_SRCS))
 	@mkdir -p $(dir $@)

@@ -7,20 +7,20 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <sys/uio.h>
-#include <sys/un.h>
 #include <unistd.h>
 
+#include "vnctl.h"
 #include "vnev.h"
 
-#define VNEV_RUNDIR_DEFAULT "/run/veneer"
-#define VNEV_SOCKET_NAME    "veneerd.sock"
-#define VNEV_TIMEOUT_S      10 /* [POLICY] longest wait for a reply */
+#define VNEV_TIMEOUT_S 10 /* [POLICY] longest wait for a reply */
+
+/* Reply bytes accepted past the struct a call expects, and ignored: a
+ * newer veneerd may append fields (control.h versioning). [POLICY] */
+#define VNEV_REPLY_SLACK 256
+
+_Static_assert(VNCTL_RECV_FDS >= 2, "a bind's reply carries two eventfds");
 
 struct vnev_port {
     uint32_t port;
@@ -28,53 +28,26 @@ struct vnev_port {
 };
 
 struct vn_evtchn {
-    int fd;
-    uint32_t seq;
+    struct vnctl ctl;
     struct vnev_port *ports;
     size_t nr, cap;
 };
 
-static int vnev_connect(const char *rundir)
-{
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    struct timeval tv = {.tv_sec = VNEV_TIMEOUT_S};
-    int fd, rc;
-
-    if ((size_t)snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s", rundir,
-                         VNEV_SOCKET_NAME) >= sizeof(sa.sun_path))
-        return -ENAMETOOLONG;
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -errno;
-    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0) {
-        rc = -errno;
-        close(fd);
-        return rc;
-    }
-    return fd;
-}
-
 int vn_evtchn_open(const char *rundir, struct vn_evtchn **out)
 {
     struct vn_evtchn *h;
-    int fd;
+    int rc;
 
-    if (!rundir)
-        rundir = getenv("VENEER_RUNDIR");
-    if (!rundir || !*rundir)
-        rundir = VNEV_RUNDIR_DEFAULT;
+    if (rundir && !*rundir)
+        rundir = VNCTL_RUNDIR_DEFAULT; /* "" was always the default */
     h = calloc(1, sizeof(*h));
     if (!h)
         return -ENOMEM;
-    fd = vnev_connect(rundir);
-    if (fd < 0) {
+    rc = vnctl_open(&h->ctl, rundir, VNEV_TIMEOUT_S);
+    if (rc < 0) {
         free(h);
-        return fd;
+        return rc;
     }
-    h->fd = fd;
-    h->seq = 1;
     *out = h;
     return 0;
 }
@@ -88,103 +61,40 @@ void vn_evtchn_close(struct vn_evtchn *h)
         close(h->ports[i].notify_fd);
         close(h->ports[i].send_fd);
     }
-    if (h->fd >= 0)
-        close(h->fd);
+    vnctl_close(&h->ctl);
     free(h->ports);
     free(h);
 }
 
-/* Read exactly len bytes (the socket has a receive timeout). */
-static int vnev_read(int fd, void *buf, size_t len)
-{
-    size_t off = 0;
-
-    while (off < len) {
-        ssize_t n = recv(fd, (char *)buf + off, len - off, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return n == 0 ? -ECONNRESET : -errno;
-        off += (size_t)n;
-    }
-    return 0;
-}
-
-/* Receive a reply header and the descriptors that came with it. */
-static int vnev_recv_hdr(int fd, struct vn_ctl_hdr *hdr, int fds[2])
-{
-    char cbuf[CMSG_SPACE(2 * sizeof(int))];
-    struct iovec iov = {hdr, sizeof(*hdr)};
-    struct msghdr msg = {.msg_iov = &iov,
-                         .msg_iovlen = 1,
-                         .msg_control = cbuf,
-                         .msg_controllen = sizeof(cbuf)};
-    struct cmsghdr *cm;
-    ssize_t n;
-
-    do
-        n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
-    while (n < 0 && errno == EINTR);
-    if (n <= 0)
-        return n == 0 ? -ECONNRESET : -errno;
-    for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
-        size_t nfds = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-        if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
-            continue;
-        for (size_t i = 0; i < nfds; i++) {
-            int got;
-            memcpy(&got, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
-            if (i < 2 && fds[i] < 0)
-                fds[i] = got;
-            else
-                close(got);
-        }
-    }
-    if ((size_t)n < sizeof(*hdr))
-        return vnev_read(fd, (char *)hdr + n, sizeof(*hdr) - (size_t)n);
-    return 0;
-}
-
 /*
- * One request (op, req) and its reply: status, up to len bytes of
- * payload in rep, and up to two descriptors in fds (-1 if none came).
+ * One request (op, req) and its reply: status, the first rep_len bytes
+ * of its payload in rep (a successful reply has at least that many), and
+ * up to two descriptors in fds (-1 if none came; closed on failure).
  */
 static int vnev_call(struct vn_evtchn *h, uint16_t op, const void *req,
                      size_t req_len, void *rep, size_t rep_len, int fds[2])
 {
-    struct vn_ctl_hdr hdr = {.magic = VN_CTL_MAGIC,
-                             .version = VN_CTL_VERSION,
-                             .op = op,
-                             .seq = h->seq++,
-                             .len = (uint32_t)req_len};
-    struct iovec iov[2] = {{&hdr, sizeof(hdr)}, {(void *)req, req_len}};
-    struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2};
-    uint8_t extra[256];
-    int rc;
+    struct vnctl_call call = {
+        .op = op,
+        .req = {{.iov_base = (void *)req, .iov_len = req_len}},
+        .send_fd = -1,
+        .replymax = rep_len + VNEV_REPLY_SLACK,
+    };
+    int rc = vnctl_call(&h->ctl, &call);
 
-    fds[0] = fds[1] = -1;
-    if (h->fd < 0)
-        return -ECONNRESET;
-    if (sendmsg(h->fd, &msg, MSG_NOSIGNAL) != (ssize_t)(sizeof(hdr) + req_len))
-        return errno == EPIPE ? -ECONNRESET : -errno;
-    rc = vnev_recv_hdr(h->fd, &hdr, fds);
-    if (rc == 0 && (hdr.magic != VN_CTL_MAGIC || hdr.op != op ||
-                    hdr.len > rep_len + sizeof(extra)))
+    if (rc == 0 && call.replylen < rep_len) {
         rc = -EPROTO;
-    if (rc == 0 && hdr.len)
-        rc = vnev_read(h->fd, hdr.len <= rep_len ? rep : extra, hdr.len);
-    if (rc == 0 && hdr.status == 0 && hdr.len < rep_len)
-        rc = -EPROTO;
-    if (rc < 0) {
-        close(h->fd); /* out of step with veneerd: give up the connection */
-        h->fd = -1;
-    } else {
-        rc = hdr.status;
+        vnctl_close(&h->ctl); /* out of step with veneerd: give up */
     }
-    for (int i = 0; i < 2 && rc < 0; i++) {
-        if (fds[i] >= 0)
+    if (rc == 0 && rep_len > 0)
+        memcpy(rep, call.reply, rep_len);
+    free(call.reply);
+    for (int i = 0; i < 2; i++) {
+        fds[i] = call.recv_fd[i];
+        if (rc < 0 && fds[i] >= 0)
             close(fds[i]);
-        fds[i] = -1;
+        if (rc < 0)
+            fds[i] = -1;
     }
     return rc;
 }

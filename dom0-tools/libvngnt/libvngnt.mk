@@ -3,10 +3,12 @@
 # over veneerd's control socket. Its one public header is
 # dom0-tools/libvngnt/vngnt.h; link $(LIBVNGNT).
 
-LIBVNGNT_SRCS := $(addprefix dom0-tools/libvngnt/, vngnt.c vngnt_conn.c)
+LIBVNGNT_SRCS := dom0-tools/libvngnt/vngnt.c $(LIBVNCTL_SRCS)
 LIBVNGNT := $(BUILD)/lib/libvngnt.a
 
 BINS += $(LIBVNGNT)
+
+$(BUILD)/obj/dom0-tools/libvngnt/%.o: HOST_CFLAGS += $(LIBVNCTL_INC)
 
 $(LIBVNGNT): $(call objs_of,obj,$(LIBVNGNT_SRCS))
 	@mkdir -p $(dir $@)

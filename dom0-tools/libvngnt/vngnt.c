@@ -17,17 +17,15 @@
 int vngnt_open(const char *rundir, struct vngnt **out)
 {
     struct vngnt *h = calloc(1, sizeof(*h));
-    int fd;
+    int rc;
 
     if (!h)
         return -ENOMEM;
-    fd = vngnt_connect(rundir);
-    if (fd < 0) {
+    rc = vnctl_open(&h->ctl, rundir, VNGNT_TIMEOUT_S);
+    if (rc < 0) {
         free(h);
-        return fd;
+        return rc;
     }
-    h->fd = fd;
-    h->seq = 1;
     *out = h;
     return 0;
 }
@@ -43,8 +41,7 @@ void vngnt_close(struct vngnt *h)
             munmap(h->pages[h->nr_pages - 1].addr, VNGNT_PAGE);
             h->nr_pages--;
         }
-    if (h->fd >= 0)
-        close(h->fd);
+    vnctl_close(&h->ctl);
     free(h->pages);
     free(h);
 }
@@ -52,6 +49,39 @@ void vngnt_close(struct vngnt *h)
 int vngnt_status(const struct vngnt *h)
 {
     return h->status;
+}
+
+/*
+ * vngnt_call: send op with req (+ extra), read the reply's payload into
+ * reply (at most replymax bytes; *replylen how many came) and its
+ * descriptor into *fd (-1 if none; fd may be NULL). A broken or
+ * out-of-step stream closes the connection for good.
+ * Return values: the reply's status (0 or veneerd's -errno); a local
+ * -errno (-EPROTO for a reply out of step, -ECONNRESET once broken).
+ */
+static int vngnt_call(struct vngnt *h, uint16_t op, const void *req,
+                      size_t reqlen, const void *extra, size_t extralen,
+                      void *reply, size_t replymax, size_t *replylen, int *fd)
+{
+    struct vnctl_call call = {
+        .op = op,
+        .req = {{.iov_base = (void *)req, .iov_len = reqlen},
+                {.iov_base = (void *)extra, .iov_len = extralen}},
+        .send_fd = -1,
+        .reply = reply,
+        .replymax = replymax,
+    };
+    int rc = vnctl_call(&h->ctl, &call);
+
+    /* A mapping's reply carries one descriptor; nothing else has any. */
+    if (call.recv_fd[1] >= 0)
+        close(call.recv_fd[1]);
+    if (fd)
+        *fd = call.recv_fd[0];
+    else if (call.recv_fd[0] >= 0)
+        close(call.recv_fd[0]);
+    *replylen = call.replylen;
+    return rc;
 }
 
 /* A refused grant's errno (vngnt.h). */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* libvngnt's internal header: the handle and the control-socket call
- * (vngnt_conn.c) that vngnt.c builds on. */
+/* libvngnt's internal header: the handle, whose control connection is
+ * the dom0 client libvn and libvnev share (dom0-tools/libvnctl). */
 #ifndef VNGNT_INT_H
 #define VNGNT_INT_H
 
@@ -9,6 +9,7 @@
 
 #include <veneer/control.h>
 
+#include "vnctl.h"
 #include "vngnt.h"
 
 /* [POLICY] Seconds a call waits for veneerd. */
@@ -21,17 +22,10 @@ struct vngnt_page {
 };
 
 struct vngnt {
-    int fd; /* the control connection; -1 once broken */
-    uint32_t seq;
-    int status; /* GNTST_* of the last grant request */
+    struct vnctl ctl; /* the control connection; fd -1 once broken */
+    int status;       /* GNTST_* of the last grant request */
     struct vngnt_page *pages;
     size_t nr_pages, cap_pages;
 };
-
-/* vngnt_conn.c */
-int vngnt_connect(const char *rundir);
-int vngnt_call(struct vngnt *h, uint16_t op, const void *req, size_t reqlen,
-               const void *extra, size_t extralen, void *reply, size_t replymax,
-               size_t *replylen, int *fd);
 
 #endif /* VNGNT_INT_H */
