@@ -3,9 +3,11 @@
 # loops), exit0 (the spawn floor) and the hcloop bench guest. bench/run.sh
 # runs them.
 
+# The clock and the table are vnbench2's too.
+BENCH_SHARED_SRCS := bench/clock.c bench/table.c bench/hist.c
 VNBENCH_SRCS := bench/vnbench.c bench/spawn.c bench/startup.c \
-    bench/hypercall.c bench/handoff.c bench/loops.c bench/trap.c bench/hist.c \
-    bench/report.c
+    bench/hypercall.c bench/handoff.c bench/loops.c bench/trap.c \
+    bench/report.c $(BENCH_SHARED_SRCS)
 
 BENCHES += $(BUILD)/bench/vnbench $(BUILD)/bench/exit0 \
     $(BUILD)/bench/guests/hcloop.elf
@@ -34,10 +36,10 @@ $(BUILD)/bench/guests/hcloop.elf: $(HCLOOP_OBJS) $(PVFRONT_LIB) $(PVFRONT_LDS)
 # idle domain), its bench guests, the idle process sleep0 and the PVH
 # kernel QEMU boots. libvn's fragment comes after this one: its archives
 # are named by path.
-VNBENCH2_SRCS := bench/vnbench2.c bench/fig.c bench/table.c bench/child.c \
+VNBENCH2_SRCS := bench/vnbench2.c bench/fig.c bench/child.c \
     bench/procinfo.c bench/vnhost.c bench/gresult.c bench/ptupdate.c \
     bench/mmpeer.c bench/upcall.c bench/sigpeer.c bench/timers.c \
-    bench/boot.c bench/domrate.c bench/idlemem.c bench/hist.c
+    bench/boot.c bench/domrate.c bench/idlemem.c $(BENCH_SHARED_SRCS)
 VNBENCH2_LIBS := $(BUILD)/lib/libvn.a $(BUILD)/lib/libvstore.a
 
 BENCHES += $(BUILD)/bench/vnbench2 $(BUILD)/bench/sleep0 \

@@ -40,7 +40,7 @@ int child_start(struct child *c, char *const argv[])
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
     posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
-    c->start_ns = b2_now_ns();
+    c->start_ns = clock_now_ns();
     rc = -posix_spawn(&c->pid, argv[0], &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     close(fds[1]);
@@ -103,7 +103,7 @@ static int child_read_some(struct child *c, int timeout_ms)
         return 0;
     }
     if (!c->first_byte_ns)
-        c->first_byte_ns = b2_now_ns() - c->start_ns;
+        c->first_byte_ns = clock_now_ns() - c->start_ns;
     child_keep(c, buf, (size_t)n);
     return 1;
 }
@@ -141,10 +141,10 @@ static int child_find_line(struct child *c, const char *needle)
 int child_wait_line(struct child *c, const char *needle, int timeout_ms,
                     uint64_t *at_ns)
 {
-    uint64_t end = b2_now_ns() + (uint64_t)timeout_ms * 1000000ull;
+    uint64_t end = clock_now_ns() + (uint64_t)timeout_ms * 1000000ull;
 
     for (;;) {
-        uint64_t now = b2_now_ns();
+        uint64_t now = clock_now_ns();
         int rc;
 
         if (child_find_line(c, needle)) {
@@ -169,11 +169,11 @@ int child_wait_line(struct child *c, const char *needle, int timeout_ms,
  */
 int child_finish(struct child *c, int timeout_ms)
 {
-    uint64_t end = b2_now_ns() + (uint64_t)timeout_ms * 1000000ull;
+    uint64_t end = clock_now_ns() + (uint64_t)timeout_ms * 1000000ull;
     int rc = 0;
 
     while (c->fd >= 0) {
-        uint64_t now = b2_now_ns();
+        uint64_t now = clock_now_ns();
 
         if (now >= end) {
             rc = -ETIMEDOUT;
@@ -189,7 +189,7 @@ int child_finish(struct child *c, int timeout_ms)
     if (c->pid > 0) {
         while (wait4(c->pid, &c->status, 0, &c->ru) < 0 && errno == EINTR)
             ;
-        c->exit_ns = b2_now_ns() - c->start_ns;
+        c->exit_ns = clock_now_ns() - c->start_ns;
         c->pid = -1;
     }
     return rc;

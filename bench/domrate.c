@@ -55,13 +55,13 @@ static int dr_cli(const struct opts2 *o, const char *cfg, struct dr_sets *s)
 
 static int dr_lib(struct vn *h, const struct vn_config *cfg, struct dr_sets *s)
 {
-    uint64_t t0 = b2_now_ns(), t1, t2;
+    uint64_t t0 = clock_now_ns(), t1, t2;
     int rc = vn_domain_create(h, cfg, 0, NULL);
 
-    t1 = b2_now_ns();
+    t1 = clock_now_ns();
     if (rc == 0)
         rc = vn_domain_destroy(h, cfg->name);
-    t2 = b2_now_ns();
+    t2 = clock_now_ns();
     if (rc < 0) {
         fprintf(stderr, "vnbench2: libvn create/destroy: %s (%s)\n",
                 strerror(-rc), vn_errmsg(h));

@@ -98,7 +98,7 @@ struct fig fig_of_hist(const struct hist *h)
 struct fig fig_of_ghist(const struct ghist *g, double ovh_ticks, int ticks)
 {
     struct fig f = {0};
-    double k = ticks ? 1.0 / b2_ticks_per_ns() : 1.0;
+    double k = ticks ? 1.0 / clock_ticks_per_ns() : 1.0;
     double ovh = ticks ? ovh_ticks : 0;
 
     if (g->n == 0)

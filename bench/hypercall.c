@@ -64,8 +64,8 @@ static int hcbench_once(const char *veneerd, const char *guest,
     int rc;
 
     snprintf(cmdline, sizeof(cmdline), "mode=%s n=%lu slow=%.0f budget=%.0f",
-             mode, n, (double)HC_SLOW_NS * vnbench_ticks_per_ns(),
-             (double)HC_RUN_BUDGET_NS * vnbench_ticks_per_ns());
+             mode, n, (double)HC_SLOW_NS * clock_ticks_per_ns(),
+             (double)HC_RUN_BUDGET_NS * clock_ticks_per_ns());
     rc = spawn_run(argv, &o);
     if (rc < 0)
         return rc;
@@ -105,11 +105,11 @@ int hcbench_run(const char *veneerd, const char *guest, const char *mode,
             break;
         done = (double)l.n;
         runs_add(&r->done, done);
-        runs_add(&r->p50, vnbench_ticks_to_ns((double)l.p50 - (double)l.ovh));
-        runs_add(&r->p90, vnbench_ticks_to_ns((double)l.p90 - (double)l.ovh));
-        runs_add(&r->p99, vnbench_ticks_to_ns((double)l.p99 - (double)l.ovh));
+        runs_add(&r->p50, clock_ticks_to_ns((double)l.p50 - (double)l.ovh));
+        runs_add(&r->p90, clock_ticks_to_ns((double)l.p90 - (double)l.ovh));
+        runs_add(&r->p99, clock_ticks_to_ns((double)l.p99 - (double)l.ovh));
         runs_add(&r->mean,
-                 vnbench_ticks_to_ns((double)l.loop / done - (double)l.ovh));
+                 clock_ticks_to_ns((double)l.loop / done - (double)l.ovh));
         runs_add(&r->slow, 100.0 * (double)l.nslow / done);
         runs_add(&r->csw, (double)(l.csw - l0.csw) / done);
         r->veneerd_calls = served;

@@ -38,7 +38,7 @@ void loops_getppid(unsigned long n, struct loop_result *r)
     uint64_t start;
 
     hist_init(&r->calls);
-    r->ovh = loop_bracket_overhead();
+    r->ovh = clock_bracket_ticks();
     start = tsc_read();
     for (unsigned long i = 0; i < n; i++) {
         uint64_t t0 = tsc_read();
@@ -76,7 +76,7 @@ void loops_handoff(unsigned long n, struct loop_result *r)
         snprintf(r->note, sizeof(r->note), "no thread: %s", strerror(errno));
         return;
     }
-    r->ovh = loop_bracket_overhead();
+    r->ovh = clock_bracket_ticks();
     for (unsigned int i = 0; i < LOOPS_WARMUP; i++)
         handoff_call(h, regs, LOOPS_NREGS);
     start = tsc_read();

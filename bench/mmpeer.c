@@ -246,7 +246,7 @@ static void mm_notif(unsigned long n, struct mmpeer *p, uint64_t ovh)
 void mmpeer_run(unsigned long n, struct mmpeer *p)
 {
     static struct hist map, unmap;
-    uint64_t ovh = b2_bracket_ticks();
+    uint64_t ovh = clock_bracket_ticks();
     char *hole;
     int fd = -1, rc;
 

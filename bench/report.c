@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What `make bench` prints: the machine facts the figures depend on, and
- * one aligned table with every figure next to the peer or limit it is
- * measured against, followed by the diagnostics that explain its tails.
+ * one aligned table (table.c) with every figure next to the peer or limit
+ * it is measured against, followed by the diagnostics that explain its
+ * tails.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -10,9 +11,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "table.h"
 #include "vnbench.h"
-
-#define COL_LABEL 44
 
 #define VULN_DIR "/sys/devices/system/cpu/vulnerabilities"
 
@@ -80,42 +80,6 @@ static void mitigations(char *buf, size_t len)
 }
 
 /*
- * cpustat_read - the system-wide CPU time counters now (zeros if
- * /proc/stat cannot be read).
- */
-void cpustat_read(struct cpustat *c)
-{
-    unsigned long long v[8] = {0};
-    FILE *f = fopen("/proc/stat", "r");
-
-    /* cpu user nice system idle iowait irq softirq steal ... */
-    if (!f || fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
-                     &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) != 8)
-        memset(v, 0, sizeof(v));
-    if (f)
-        fclose(f);
-    c->busy = v[0] + v[1] + v[2] + v[5] + v[6];
-    c->idle = v[3] + v[4];
-    c->steal = v[7];
-}
-
-/*
- * cpustat_share - between a and b, the share (in %) of all CPU time that
- * was idle, or with steal set, that the hypervisor below us took.
- * Return values: the share; -1 if no time passed or nothing was read.
- */
-double cpustat_share(const struct cpustat *a, const struct cpustat *b,
-                     int steal)
-{
-    double total = (double)(b->busy + b->idle + b->steal) -
-                   (double)(a->busy + a->idle + a->steal);
-    double part = steal ? (double)b->steal - (double)a->steal
-                        : (double)b->idle - (double)a->idle;
-
-    return total > 0 ? 100.0 * part / total : -1;
-}
-
-/*
  * report_facts - the machine facts, printed before the benchmarks run.
  * Parameters: idle_pct - share of all CPUs idle during the calibration
  * sleep: how much of the host other work is using right now.
@@ -131,13 +95,13 @@ void report_facts(double idle_pct)
     first_line_of("/sys/devices/system/clocksource/clocksource0/"
                   "current_clocksource",
                   clock, sizeof(clock));
-    first_line_of("/proc/loadavg", load, sizeof(load));
+    cpustat_loadavg(load, sizeof(load));
     mitigations(mit, sizeof(mit));
     printf("host:   nproc %ld, Linux %s %s, %s%s\n",
            sysconf(_SC_NPROCESSORS_ONLN), u.release, u.machine, model,
            strstr(flags, " hypervisor") ? " (virtual machine)" : "");
     printf("clock:  TSC %.4f GHz (calibrated), %s%s; clocksource %s\n",
-           vnbench_ticks_per_ns(),
+           clock_ticks_per_ns(),
            strstr(flags, " constant_tsc") ? "constant_tsc" : "TSC may drift",
            strstr(flags, " nonstop_tsc") ? " nonstop_tsc" : "", clock);
     printf("kernel: mitigated %s\n", mit);
@@ -151,18 +115,15 @@ void report_facts(double idle_pct)
 
 /* ---- the table ---- */
 
-/* A time in the unit that suits it, always 10 characters wide. */
+/* A time in the unit that suits it, always 10 characters wide; "-" for
+ * none (0: not applicable). */
 static const char *fmt_time(char *buf, size_t len, double ns)
 {
-    if (ns <= 0)
+    if (ns <= 0) {
         snprintf(buf, len, "-");
-    else if (ns >= 1e6)
-        snprintf(buf, len, "%7.2f ms", ns / 1e6);
-    else if (ns >= 1e3)
-        snprintf(buf, len, "%7.2f us", ns / 1e3);
-    else
-        snprintf(buf, len, "%7.1f ns", ns);
-    return buf;
+        return buf;
+    }
+    return table_fmt_ns(buf, len, ns);
 }
 
 /* One figure: label, median, p90, p99, mean (0: not applicable). */
@@ -176,10 +137,9 @@ static void row_print(const struct row *r, const char *samples,
 {
     char a[24], b[24], c[24], d[24];
 
-    printf("  %-*s %10s %10s %10s %10s %11s  %s\n", COL_LABEL, r->label,
-           fmt_time(a, sizeof(a), r->p50), fmt_time(b, sizeof(b), r->p90),
-           fmt_time(c, sizeof(c), r->p99), fmt_time(d, sizeof(d), r->mean),
-           samples, against);
+    table_line(r->label, fmt_time(a, sizeof(a), r->p50),
+               fmt_time(b, sizeof(b), r->p90), fmt_time(c, sizeof(c), r->p99),
+               fmt_time(d, sizeof(d), r->mean), samples, against);
 }
 
 /* "4.20x name (+1.30 us)": how a figure compares with its peer. */
@@ -193,16 +153,14 @@ static const char *versus(char *buf, size_t len, double v, double peer,
         return buf;
     }
     fmt_time(d, sizeof(d), v > peer ? v - peer : peer - v);
-    snprintf(buf, len, "%.2fx %s (%s%s)", v / peer, name, v >= peer ? "+" : "-",
-             d + strspn(d, " "));
-    return buf;
+    return table_ratio(buf, len, v, peer, name, d);
 }
 
 static double loop_ns(const struct loop_result *r, unsigned int permille)
 {
     double ticks = (double)hist_percentile(&r->calls, permille);
 
-    return r->ok ? vnbench_ticks_to_ns(ticks - (double)r->ovh) : 0;
+    return r->ok ? clock_ticks_to_ns(ticks - (double)r->ovh) : 0;
 }
 
 static void row_loop(const char *label, const struct loop_result *r,
@@ -217,7 +175,7 @@ static void row_loop(const char *label, const struct loop_result *r,
         row_print(&x, "-", why);
         return;
     }
-    x.mean = vnbench_ticks_to_ns((double)r->loop / (double)n - (double)r->ovh);
+    x.mean = clock_ticks_to_ns((double)r->loop / (double)n - (double)r->ovh);
     snprintf(samples, sizeof(samples), "%lu", n);
     row_print(&x, samples, against);
 }
@@ -298,8 +256,7 @@ void report_table(const struct opts *o, const struct results *r)
     double limit = loop_ns(&r->trap_handoff, 500);
     char vs[96], t0[24], served[48];
 
-    printf("\n  %-*s %10s %10s %10s %10s %11s  %s\n", COL_LABEL, "figure",
-           "median", "p90", "p99", "mean", "samples", "measured against");
+    table_header();
     print_startup(o, &r->startup);
     printf("(b) null hypercall xen_version(XENVER_version), one round trip:\n"
            "    guest TSC brackets per call, converted with the host's "

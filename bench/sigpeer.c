@@ -83,11 +83,11 @@ static void *sig_spin_thread(void *arg)
  */
 static int sig_wait(uint32_t seq0)
 {
-    uint64_t end = b2_now_ns() + SIG_GIVE_UP;
+    uint64_t end = clock_now_ns() + SIG_GIVE_UP;
     struct timespec ts = {0, 10000000};
 
     while (__atomic_load_n(&sig_m->seq, __ATOMIC_ACQUIRE) == seq0) {
-        if (b2_now_ns() > end)
+        if (clock_now_ns() > end)
             return -ETIMEDOUT;
         syscall(SYS_futex, &sig_m->seq, FUTEX_WAIT, seq0, &ts, NULL, 0);
     }
@@ -98,9 +98,9 @@ static int sig_wait(uint32_t seq0)
  * again (back in its loop after rt_sigreturn). */
 static void sig_gap(void)
 {
-    uint64_t end = b2_now_ns() + 20000;
+    uint64_t end = clock_now_ns() + 20000;
 
-    while (b2_now_ns() < end)
+    while (clock_now_ns() < end)
         __builtin_ia32_pause();
 }
 
@@ -134,7 +134,7 @@ static int sig_timer_loop(pid_t pid, unsigned long n, unsigned long period_us,
     hist_init(wake);
     prctl(PR_SET_TIMERSLACK, 1ul, 0, 0, 0);
     for (unsigned long i = 0; i < SIG_WARMUP + n; i++) {
-        uint64_t deadline = b2_now_ns() + period_us * 1000ull;
+        uint64_t deadline = clock_now_ns() + period_us * 1000ull;
         uint32_t seq0 = sig_m->seq;
         uint64_t woke;
         struct timespec ts = {(time_t)(deadline / 1000000000ull),
@@ -144,7 +144,7 @@ static int sig_timer_loop(pid_t pid, unsigned long n, unsigned long period_us,
         while ((rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts,
                                      NULL)) == EINTR)
             ;
-        woke = b2_now_ns();
+        woke = clock_now_ns();
         if (rc != 0 || kill(pid, SIGUSR1) < 0)
             return rc ? -rc : -errno;
         rc = sig_wait(seq0);
@@ -242,7 +242,7 @@ static int sig_cross_cpu(unsigned long n, struct sigpeer *p, uint64_t ovh)
  */
 void sigpeer_run(unsigned long n, unsigned long period_us, struct sigpeer *p)
 {
-    uint64_t ovh = b2_bracket_ticks();
+    uint64_t ovh = clock_bracket_ticks();
     struct sigaction old;
     int rc;
 

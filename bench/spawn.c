@@ -42,7 +42,7 @@ static int spawn_collect(int fd, uint64_t start, struct spawn_out *o)
         if (n == 0)
             return 0;
         if (!o->first_line_ns && memchr(buf, '\n', (size_t)n))
-            o->first_line_ns = vnbench_now_ns() - start;
+            o->first_line_ns = clock_now_ns() - start;
         if (o->len + 1 < sizeof(o->text)) {
             size_t keep = sizeof(o->text) - 1 - o->len;
 
@@ -81,7 +81,7 @@ int spawn_run(char *const argv[], struct spawn_out *o)
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
     posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
-    start = vnbench_now_ns();
+    start = clock_now_ns();
     rc = -posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     close(fds[1]);
@@ -93,7 +93,7 @@ int spawn_run(char *const argv[], struct spawn_out *o)
     if (pid > 0) {
         while (wait4(pid, &o->status, 0, &o->ru) < 0 && errno == EINTR)
             ;
-        o->exit_ns = vnbench_now_ns() - start;
+        o->exit_ns = clock_now_ns() - start;
     }
     if (rc == -ETIMEDOUT)
         fprintf(stderr,

@@ -1,17 +1,45 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * vnbench2's table, in the format of vnbench's (report.c): one aligned
- * row per figure, median, p90, p99 and mean, the samples behind it, and
- * the peer or limit it is measured against.
+ * The table `make bench` prints (vnbench's report.c and every vnbench2
+ * part); see table.h.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "vnbench2.h"
+#include "table.h"
 
 #define COL_LABEL 44
 
-/* table_fmt - v in its unit, 10 characters wide ("-" for nothing). */
+void table_header(void)
+{
+    printf("\n  %-*s %10s %10s %10s %10s %11s  %s\n", COL_LABEL, "figure",
+           "median", "p90", "p99", "mean", "samples", "measured against");
+}
+
+void table_section(const char *title)
+{
+    printf("%s\n", title);
+}
+
+void table_line(const char *label, const char *p50, const char *p90,
+                const char *p99, const char *mean, const char *samples,
+                const char *against)
+{
+    printf("  %-*s %10s %10s %10s %10s %11s  %s\n", COL_LABEL, label, p50, p90,
+           p99, mean, samples, against);
+}
+
+const char *table_fmt_ns(char *buf, size_t len, double ns)
+{
+    if (ns >= 1e6)
+        snprintf(buf, len, "%7.2f ms", ns / 1e6);
+    else if (ns >= 1e3)
+        snprintf(buf, len, "%7.2f us", ns / 1e3);
+    else
+        snprintf(buf, len, "%7.1f ns", ns);
+    return buf;
+}
+
 const char *table_fmt(char *buf, size_t len, double v, enum unit u)
 {
     if (u == UNIT_KIB)
@@ -22,28 +50,11 @@ const char *table_fmt(char *buf, size_t len, double v, enum unit u)
         snprintf(buf, len, "%s", v < 0 ? "<0" : "0");
     else if (v >= 1e9)
         snprintf(buf, len, "%7.2f  s", v / 1e9);
-    else if (v >= 1e6)
-        snprintf(buf, len, "%7.2f ms", v / 1e6);
-    else if (v >= 1e3)
-        snprintf(buf, len, "%7.2f us", v / 1e3);
     else
-        snprintf(buf, len, "%7.1f ns", v);
+        table_fmt_ns(buf, len, v);
     return buf;
 }
 
-void table_header(void)
-{
-    printf("\n  %-*s %10s %10s %10s %10s %11s  %s\n", COL_LABEL, "figure",
-           "median", "p90", "p99", "mean", "samples", "measured against");
-}
-
-/* table_section - a heading line (may hold newlines) before its rows. */
-void table_section(const char *title)
-{
-    printf("%s\n", title);
-}
-
-/* table_row - one figure; a column that does not apply is "-". */
 void table_row(const char *label, const struct fig *f, enum unit u,
                const char *samples, const char *against)
 {
@@ -57,12 +68,18 @@ void table_row(const char *label, const struct fig *f, enum unit u,
         }
         table_fmt(d, sizeof(d), f->mean, u);
     }
-    printf("  %-*s %10s %10s %10s %10s %11s  %s\n", COL_LABEL, label, a, b, c,
-           d, f->n ? samples : "-", against);
+    table_line(label, a, b, c, d, f->n ? samples : "-", against);
     fflush(stdout);
 }
 
-/* table_versus - "4.20x name (+1.30 us)": how v compares with its peer. */
+const char *table_ratio(char *buf, size_t len, double v, double peer,
+                        const char *name, const char *diff)
+{
+    snprintf(buf, len, "%.2fx %s (%s%s)", v / peer, name, v >= peer ? "+" : "-",
+             diff + strspn(diff, " "));
+    return buf;
+}
+
 const char *table_versus(char *buf, size_t len, double v, double peer,
                          const char *name, enum unit u)
 {
@@ -77,7 +94,5 @@ const char *table_versus(char *buf, size_t len, double v, double peer,
         return buf;
     }
     table_fmt(d, sizeof(d), v > peer ? v - peer : peer - v, u);
-    snprintf(buf, len, "%.2fx %s (%s%s)", v / peer, name, v >= peer ? "+" : "-",
-             d + strspn(d, " "));
-    return buf;
+    return table_ratio(buf, len, v, peer, name, d);
 }

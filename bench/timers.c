@@ -105,14 +105,14 @@ static void tm_host(unsigned int ms, unsigned int n, struct tm_interval *t)
     prctl(PR_SET_TIMERSLACK, 1ul, 0, 0, 0);
     cpu0 = tm_thread_cpu();
     for (unsigned int i = 0; i < n; i++) {
-        uint64_t deadline = b2_now_ns() + ms * 1000000ull;
+        uint64_t deadline = clock_now_ns() + ms * 1000000ull;
         struct timespec ts = {(time_t)(deadline / 1000000000ull),
                               (long)(deadline % 1000000000ull)};
 
         while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
                EINTR)
             ;
-        series_add(&late, (double)(b2_now_ns() - deadline));
+        series_add(&late, (double)(clock_now_ns() - deadline));
     }
     t->host_cpu = tm_one((double)(tm_thread_cpu() - cpu0) / n);
     if (slack > 0)

@@ -105,7 +105,7 @@ static void trap_loop(unsigned long n, struct loop_result *r)
     uint64_t start;
 
     hist_init(&r->calls);
-    r->ovh = loop_bracket_overhead();
+    r->ovh = clock_bracket_ticks();
     for (unsigned int i = 0; i < TRAP_WARMUP; i++)
         trap_syscall0(TRAP_NR);
     start = tsc_read();

@@ -4,7 +4,7 @@
  * host programs and by bench guests (which run natively at CPL 3, so rdtsc
  * is not trapped). Freestanding. The host driver converts ticks to
  * nanoseconds with a rate it calibrates against CLOCK_MONOTONIC_RAW over
- * the whole run (vnbench.c); guests never need to know the rate.
+ * the whole run (clock.c); guests never need to know the rate.
  */
 #ifndef BENCH_TSC_H
 #define BENCH_TSC_H

@@ -4,16 +4,14 @@
  * TSC, runs benchmark (a) (domain start-up vs the spawn floor) and (b)
  * (null hypercall vs seccomp trap, hand-off and plain system call) in one
  * process, and hands the results to report.c. Also the small statistics
- * every part shares.
+ * every part shares (the clock is clock.c's).
  */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "tsc.h"
 #include "vnbench.h"
 
 /* [POLICY] Defaults: 25-60 s in all on a 2-CPU VM (hypercall runs take
@@ -24,56 +22,6 @@
 #define DEF_SYSCALLS     1000000ul
 #define DEF_HANDOFFS     1000000ul
 #define DEF_TRAPS        200000ul
-
-/* How long the TSC is timed against CLOCK_MONOTONIC_RAW before use: the
- * pairing error (~100 ns) is then below 1 ppm. */
-#define CALIBRATE_NS 200000000l
-
-/* Empty brackets timed to find a loop's per-call overhead. */
-#define BRACKET_RUNS 10000u
-
-struct tsc_point {
-    uint64_t ns, tsc;
-};
-
-static double tsc_per_ns; /* ticks per ns, from the start-up calibration */
-
-uint64_t vnbench_now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-/* A TSC reading paired with CLOCK_MONOTONIC_RAW at its midpoint. */
-static struct tsc_point tsc_point_now(void)
-{
-    struct timespec ts;
-    uint64_t a, b;
-
-    a = tsc_read();
-    clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
-    b = tsc_read();
-    return (struct tsc_point){(uint64_t)ts.tv_sec * 1000000000ull +
-                                  (uint64_t)ts.tv_nsec,
-                              a + (b - a) / 2};
-}
-
-static double tsc_rate(struct tsc_point a, struct tsc_point b)
-{
-    return (double)(b.tsc - a.tsc) / (double)(b.ns - a.ns);
-}
-
-double vnbench_ticks_per_ns(void)
-{
-    return tsc_per_ns;
-}
-
-double vnbench_ticks_to_ns(double ticks)
-{
-    return ticks / tsc_per_ns;
-}
 
 void runs_add(struct runs *r, double ns)
 {
@@ -109,21 +57,6 @@ double runs_mean(const struct runs *r)
     for (unsigned int i = 0; i < r->n; i++)
         sum += r->ns[i];
     return r->n ? sum / r->n : 0;
-}
-
-/* Median ticks of an empty tsc_read bracket, to subtract per call. */
-uint64_t loop_bracket_overhead(void)
-{
-    static struct hist h;
-
-    hist_init(&h);
-    for (unsigned int i = 0; i < BRACKET_RUNS; i++) {
-        uint64_t t0 = tsc_read();
-        uint64_t t1 = tsc_read();
-
-        hist_add(&h, t1 - t0);
-    }
-    return hist_percentile(&h, 500);
 }
 
 static void progress(const char *what)
@@ -230,9 +163,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 int main(int argc, char **argv)
 {
     static struct results r;
-    struct tsc_point t0, t1, t2;
-    struct cpustat c0, c1, c2;
-    struct timespec pause = {0, CALIBRATE_NS};
+    struct clock_cal cal;
+    struct cpustat end;
     struct opts o;
     int rc;
 
@@ -240,23 +172,17 @@ int main(int argc, char **argv)
         usage(stderr);
         return 64;
     }
-    cpustat_read(&c0);
-    t0 = tsc_point_now();
-    nanosleep(&pause, NULL);
-    t1 = tsc_point_now();
-    cpustat_read(&c1);
-    tsc_per_ns = tsc_rate(t0, t1);
-    report_facts(cpustat_share(&c0, &c1, 0));
+    clock_calibrate(&cal);
+    report_facts(cpustat_share(&cal.before, &cal.after, CPUSTAT_IDLE));
     rc = run_all(&o, &r);
     if (rc < 0) {
         fprintf(stderr, "vnbench: a benchmark failed (%s); no table\n",
                 strerror(rc == -1 ? EIO : -rc));
         return 1;
     }
-    t2 = tsc_point_now();
-    cpustat_read(&c2);
-    r.drift_ppm = (tsc_rate(t0, t2) / tsc_per_ns - 1) * 1e6;
-    r.steal_pct = cpustat_share(&c1, &c2, 1);
+    r.drift_ppm = clock_drift_ppm(&cal);
+    cpustat_read(&end);
+    r.steal_pct = cpustat_share(&cal.after, &end, CPUSTAT_STEAL);
     report_table(&o, &r);
     return 0;
 }

@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
+#include "clock.h"
 #include "hist.h"
 
 /* [POLICY] Largest number of runs of one kind (start-up, guest runs). */
@@ -84,11 +85,6 @@ struct opts {
     unsigned long hc_calls, syscalls, handoffs, traps;
 };
 
-/* All CPUs' time from the first line of /proc/stat, in clock ticks. */
-struct cpustat {
-    unsigned long long busy, idle, steal;
-};
-
 /* Everything one run measured. */
 struct results {
     struct startup_result startup;
@@ -98,19 +94,12 @@ struct results {
     double steal_pct; /* CPU time the VM's host took, over the run */
 };
 
-/* vnbench.c */
-uint64_t vnbench_now_ns(void);
-double vnbench_ticks_to_ns(double ticks);
-double vnbench_ticks_per_ns(void);
+/* vnbench.c (its clock is clock.h's) */
 double runs_percentile(const struct runs *r, unsigned int permille);
 double runs_mean(const struct runs *r);
 void runs_add(struct runs *r, double ns);
-uint64_t loop_bracket_overhead(void);
 
-/* report.c */
-void cpustat_read(struct cpustat *c);
-double cpustat_share(const struct cpustat *a, const struct cpustat *b,
-                     int steal);
+/* report.c (its table is table.h's) */
 void report_facts(double idle_pct);
 void report_table(const struct opts *o, const struct results *r);
 

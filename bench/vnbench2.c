@@ -5,7 +5,8 @@
  * (d) upcall latency, (e) timer accuracy, then, under a private
  * `vn host start`, (f) create to first console line, (g) create/destroy
  * rate and (h) memory per idle domain, and prints each part's rows as it
- * ends, in vnbench's table format. The clock every part shares is here.
+ * ends, in vnbench's table format (table.c), timed with vnbench's clock
+ * (clock.c).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -13,49 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "tsc.h"
 #include "vnbench2.h"
-
-/* TSC calibration against CLOCK_MONOTONIC_RAW, as vnbench's. */
-#define CALIBRATE_NS 200000000l
-#define BRACKET_RUNS 10000u
-
-static double tsc_per_ns;
-
-uint64_t b2_now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-double b2_ticks_per_ns(void)
-{
-    return tsc_per_ns;
-}
-
-double b2_ticks_to_ns(double ticks)
-{
-    return ticks / tsc_per_ns;
-}
-
-/* b2_bracket_ticks - median ticks of an empty tsc_read bracket. */
-uint64_t b2_bracket_ticks(void)
-{
-    static struct hist h;
-
-    hist_init(&h);
-    for (unsigned int i = 0; i < BRACKET_RUNS; i++) {
-        uint64_t t0 = tsc_read();
-        uint64_t t1 = tsc_read();
-
-        hist_add(&h, t1 - t0);
-    }
-    return hist_percentile(&h, 500);
-}
 
 void b2_progress(const char *fmt, ...)
 {
@@ -69,61 +29,18 @@ void b2_progress(const char *fmt, ...)
     fprintf(stderr, "\n");
 }
 
-/* All CPUs' busy and total time from /proc/stat, in clock ticks. */
-static void cpu_times(unsigned long long *busy, unsigned long long *total)
-{
-    unsigned long long v[8] = {0};
-    FILE *f = fopen("/proc/stat", "r");
-
-    if (!f || fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
-                     &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) != 8)
-        memset(v, 0, sizeof(v));
-    if (f)
-        fclose(f);
-    *busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
-    *total = *busy + v[3] + v[4];
-}
-
-static void loadavg(char *buf, size_t len)
-{
-    FILE *f = fopen("/proc/loadavg", "r");
-
-    snprintf(buf, len, "?");
-    if (f && fgets(buf, (int)len, f))
-        buf[strcspn(buf, "\n")] = '\0';
-    if (f)
-        fclose(f);
-}
-
-/* Share of all CPU time busy between two cpu_times readings, in %. */
-static double busy_share(unsigned long long b0, unsigned long long t0,
-                         unsigned long long b1, unsigned long long t1)
-{
-    return t1 > t0 ? 100.0 * (double)(b1 - b0) / (double)(t1 - t0) : -1;
-}
-
 static void calibrate(void)
 {
-    struct timespec a, b, pause = {0, CALIBRATE_NS};
-    unsigned long long b0, t0, b1, t1;
-    uint64_t ta, tb;
+    struct clock_cal cal;
     char load[64];
+    double busy;
 
-    cpu_times(&b0, &t0);
-    ta = tsc_read();
-    clock_gettime(CLOCK_MONOTONIC_RAW, &a);
-    nanosleep(&pause, NULL);
-    tb = tsc_read();
-    clock_gettime(CLOCK_MONOTONIC_RAW, &b);
-    cpu_times(&b1, &t1);
-    tsc_per_ns = (double)(tb - ta) / ((double)(b.tv_sec - a.tv_sec) * 1e9 +
-                                      (double)(b.tv_nsec - a.tv_nsec));
-    loadavg(load, sizeof(load));
+    clock_calibrate(&cal);
+    busy = cpustat_share(&cal.before, &cal.after, CPUSTAT_BUSY);
+    cpustat_loadavg(load, sizeof(load));
     printf("\n== Veneer core II and toolstack benchmarks (vnbench2)\n"
            "load:   CPUs %.0f%% busy while vnbench2 slept; loadavg %s%s\n",
-           busy_share(b0, t0, b1, t1), load,
-           busy_share(b0, t0, b1, t1) > 10 ? "  (busy: figures will be noisy)"
-                                           : "");
+           busy, load, busy > 10 ? "  (busy: figures will be noisy)" : "");
 }
 
 /* Which parts to run: letters c..h (--only). */
@@ -182,7 +99,7 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     struct opts2 o = {0};
-    unsigned long long b0, t0, b1, t1;
+    struct cpustat c0, c1;
     const char *only = NULL;
     char load[64];
     int c, rc;
@@ -233,11 +150,11 @@ int main(int argc, char **argv)
         return 64;
     }
     calibrate();
-    cpu_times(&b0, &t0);
+    cpustat_read(&c0);
     table_header();
     rc = run_parts(&o, only);
-    cpu_times(&b1, &t1);
-    loadavg(load, sizeof(load));
+    cpustat_read(&c1);
+    cpustat_loadavg(load, sizeof(load));
     if (rc < 0) {
         fprintf(stderr, "vnbench2: a benchmark failed (%s); table cut short\n",
                 strerror(rc == -1 ? EIO : -rc));
@@ -245,6 +162,6 @@ int main(int argc, char **argv)
     }
     printf("load over vnbench2's run: CPUs %.0f%% busy (vnbench2's own work "
            "included); loadavg %s\n",
-           busy_share(b0, t0, b1, t1), load);
+           cpustat_share(&c0, &c1, CPUSTAT_BUSY), load);
     return 0;
 }

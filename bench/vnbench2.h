@@ -14,15 +14,11 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
+#include "clock.h"
 #include "hist.h"
+#include "table.h"
 
-/* ---- statistics (fig.c) and the driver's clock (vnbench2.c) ---- */
-
-/* One figure: percentiles and mean of its samples, in its unit. */
-struct fig {
-    double p50, p90, p99, mean;
-    unsigned long n; /* samples behind it; 0: not measured */
-};
+/* ---- statistics (fig.c; struct fig is table.h's) ---- */
 
 /* [POLICY] Figures combined from separate runs (fig_merge). */
 #define FIG_MAX_RUNS 16u
@@ -33,10 +29,6 @@ struct series {
     size_t n, cap;
 };
 
-double b2_ticks_to_ns(double ticks);
-double b2_ticks_per_ns(void);
-uint64_t b2_now_ns(void);
-uint64_t b2_bracket_ticks(void);
 void series_add(struct series *s, double v);
 void series_free(struct series *s);
 struct fig fig_of_series(const struct series *s);
@@ -46,19 +38,11 @@ struct fig fig_merge(const struct fig *runs, unsigned int n);
 struct fig fig_merge_at(const void *runs, unsigned int n, size_t stride,
                         size_t off);
 struct fig fig_scale(struct fig f, double k);
+
+/* ---- the driver (vnbench2.c; its clock and table are clock.h's and
+ * table.h's) ---- */
+
 void b2_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* ---- the table (table.c) ---- */
-
-enum unit { UNIT_NS, UNIT_KIB, UNIT_RATE };
-
-void table_header(void);
-void table_section(const char *title);
-void table_row(const char *label, const struct fig *f, enum unit u,
-               const char *samples, const char *against);
-const char *table_versus(char *buf, size_t len, double v, double peer,
-                         const char *name, enum unit u);
-const char *table_fmt(char *buf, size_t len, double v, enum unit u);
 
 /* ---- child processes (child.c) ---- */
 
