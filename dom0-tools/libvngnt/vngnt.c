@@ -73,13 +73,18 @@ static int vngnt_call(struct vngnt *h, uint16_t op, const void *req,
     };
     int rc = vnctl_call(&h->ctl, &call);
 
-    /* A mapping's reply carries one descriptor; nothing else has any. */
-    if (call.recv_fd[1] >= 0)
-        close(call.recv_fd[1]);
-    if (fd)
+    /* A mapping's reply carries exactly one descriptor: with a second,
+     * none is taken (vngnt_map then fails with -EPROTO). Other replies
+     * carry none; any that came are closed. */
+    if (fd && call.recv_fd[1] < 0) {
         *fd = call.recv_fd[0];
-    else if (call.recv_fd[0] >= 0)
-        close(call.recv_fd[0]);
+        call.recv_fd[0] = -1;
+    } else if (fd) {
+        *fd = -1;
+    }
+    for (int i = 0; i < VNCTL_RECV_FDS; i++)
+        if (call.recv_fd[i] >= 0)
+            close(call.recv_fd[i]);
     *replylen = call.replylen;
     return rc;
 }
