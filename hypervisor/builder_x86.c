@@ -6,7 +6,8 @@
  * tables (L4 first, pinned; page-table frames mapped read-only), bootstrap
  * stack; shared_info outside the pseudo-physical map; the hypercall page;
  * the grant table's first frame, with the toolstack's two reserved
- * entries (console and store rings, granted to domain 0).
+ * entries (console and store rings, granted to domain 0); the store and
+ * console event channels, unbound for domain 0.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -153,6 +154,21 @@ static void build_copy_image(struct domain *d, const struct layout *l,
     }
 }
 
+/*
+ * The store and console event channels, as Xen's toolstack makes them
+ * (libxl__build_pre: xc_evtchn_alloc_unbound for the store domain, then
+ * for the console domain): ports of the new domain, unbound, that domain 0
+ * may bind to. vstored binds the store port when the toolstack introduces
+ * the domain, so the guest just sends on it. 0 if the table is full
+ * (it is empty here).
+ */
+static uint32_t build_port(struct domain *d)
+{
+    int64_t port = evtchn_alloc_unbound_port(&d->evtchn, 0, NULL);
+
+    return port > 0 ? (uint32_t)port : 0;
+}
+
 static void build_start_info(struct domain *d, const struct layout *l,
                              uint64_t nr_pages, const char *cmdline)
 {
@@ -165,9 +181,9 @@ static void build_start_info(struct domain *d, const struct layout *l,
     si->shared_info = frames_mfn(d, d->shared_info_slot) << PAGE_SHIFT;
     si->flags = 0;
     si->store_mfn = frames_mfn(d, (l->store - l->v_start) / PAGE_SIZE);
-    si->store_evtchn = 0;
+    si->store_evtchn = build_port(d);
     si->console.domU.mfn = frames_mfn(d, (l->console - l->v_start) / PAGE_SIZE);
-    si->console.domU.evtchn = 0;
+    si->console.domU.evtchn = build_port(d);
     d->store_mfn = si->store_mfn;
     d->console_mfn = si->console.domU.mfn;
     d->store_evtchn = si->store_evtchn;

@@ -44,9 +44,13 @@
 
 #include "vnev.h"
 
-#define PING_GUEST_PORT 4      /* evchan's channel port (pong role) */
-#define PING_NOBODY     0x7001 /* a domain id nobody has */
-#define PING_WAIT_MS    10000  /* for the guest to appear, answer or go */
+/* evchan's ports in the pong role (1 and 2 are the builder's store and
+ * console channels, unbound for dom0). */
+#define PING_GUEST_VIRQ   3      /* VIRQ_TIMER */
+#define PING_GUEST_NOBODY 4      /* unbound for a domain that does not exist */
+#define PING_GUEST_PORT   6      /* the channel */
+#define PING_NOBODY       0x7001 /* a domain id nobody has */
+#define PING_WAIT_MS      10000  /* for the guest to appear, answer or go */
 
 static unsigned int failures;
 
@@ -212,9 +216,9 @@ static void check_errors(struct vn_evtchn *h, uint32_t domid, uint32_t chan)
     uint32_t p = 0, q = 0;
     int rc;
 
-    rc = vn_evtchn_bind_interdomain(h, domid, 1, &p);
+    rc = vn_evtchn_bind_interdomain(h, domid, PING_GUEST_VIRQ, &p);
     check(rc == -EINVAL, "bind to the guest's VIRQ port: -EINVAL (%d)", rc);
-    rc = vn_evtchn_bind_interdomain(h, domid, 2, &p);
+    rc = vn_evtchn_bind_interdomain(h, domid, PING_GUEST_NOBODY, &p);
     check(rc == -EINVAL,
           "bind to a port unbound for another domain: "
           "-EINVAL (%d)",

@@ -6,7 +6,8 @@
  *   pong peer=<ping's id> rounds=N
  *   ping peer=<pong's id> rounds=N [wait=block|poll] [maxports=M]
  *
- * pong makes its ports in a fixed order, so that ping knows them:
+ * pong makes its ports in a fixed order, so that ping knows them (ports 1
+ * and 2 are the store and console channels the builder makes, as on Xen):
  * EV_PORT_TIMER VIRQ_TIMER (time_init), EV_PORT_NOBODY unbound for a
  * domain that does not exist, EV_PORT_DEBUG VIRQ_DEBUG, EV_PORT_CHAN
  * unbound for ping: the channel. Its handler answers every event on the
@@ -41,10 +42,10 @@
 
 #include "gtest.h"
 
-#define EV_PORT_TIMER  1
-#define EV_PORT_NOBODY 2
-#define EV_PORT_DEBUG  3
-#define EV_PORT_CHAN   4
+#define EV_PORT_TIMER  3
+#define EV_PORT_NOBODY 4
+#define EV_PORT_DEBUG  5
+#define EV_PORT_CHAN   6
 #define EV_NOBODY      0x7001 /* a domain id nobody has */
 #define EV_BEYOND      5000   /* a port beyond any table */
 

@@ -6,8 +6,9 @@
  *   victim peer=<attacker's id> [phase_ms=100] [min_pct=P] [masked]
  *   attacker peer=<victim's id> [phase_ms=100]
  *
- * The victim makes port 2 unbound for the attacker (port 1 is VIRQ_TIMER)
- * and port 3 unbound for nobody; the attacker binds to port 2 and waits
+ * The victim makes port 4 unbound for the attacker (1 and 2 are the
+ * builder's store and console channels, 3 is VIRQ_TIMER) and port 5
+ * unbound for nobody; the attacker binds to port 4 and waits
  * for the victim's "go". Then, for each kind of flood, FL_REPEAT times: a
  * window of phase_ms in which the attacker sleeps, then one in which it
  * floods. The victim measures its own progress (units of pure computation
@@ -50,8 +51,8 @@
 #include "../../hypervisor/stub_abi.h"
 #include "gtest.h"
 
-#define FL_PORT_CHAN   2
-#define FL_PORT_NOBODY 3
+#define FL_PORT_CHAN   4
+#define FL_PORT_NOBODY 5
 #define FL_NOBODY      0x7001
 #define FL_FLOODS      3
 #define FL_REPEAT      3 /* idle and flood windows per kind of flood */

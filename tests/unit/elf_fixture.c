@@ -91,5 +91,14 @@ struct domain *fixture_domain(struct fixture *f, uint64_t base, uint64_t pages,
     cr_assert_not_null(d);
     cr_assert_eq(builder_build(d, &img, cmdline, err, sizeof(err)), 0, "%s",
                  err);
+    /* The builder made the store and console channels as Xen's toolstack
+     * does: ports 1 and 2, unbound for domain 0, in start_info. */
+    cr_assert_eq(d->store_evtchn, 1, "the store's port");
+    cr_assert_eq(d->console_evtchn, 2, "the console's port");
+    cr_assert_eq(d->evtchn.ports[1].state, ECS_UNBOUND);
+    cr_assert_eq(d->evtchn.ports[1].remote_dom, 0, "for domain 0");
+    cr_assert_eq(d->evtchn.ports[2].state, ECS_UNBOUND);
+    /* The tests start from an empty port table. */
+    evtchn_domain_reset(d);
     return d;
 }
