@@ -293,12 +293,72 @@ static void daemon_bury(void)
     dmn.nr_grave = 0;
 }
 
+static uint64_t daemon_now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Restart a stopped domain in place (same id, same frames), once no other
+ * domain and no dom0 process maps one of its pages: vstored maps the
+ * store ring until it sees the domain's store channel closed, which
+ * domain_reset does first; VIRQ_DOM_EXC tells it to look. Until then the
+ * domain waits, and the loop retries after each batch of events; past
+ * restart_by, or if the rebuild fails, the domain is destroyed instead.
+ */
+static void daemon_restart(struct managed *m)
+{
+    struct domain *d = m->d;
+    char err[256] = "";
+    int rc = domain_reset(d);
+
+    if (rc == -EBUSY && daemon_now_ns() < m->restart_by) {
+        if (!m->restart_told) {
+            log_info("dom%u (%s): restart waits for its pages to be unmapped",
+                     d->id, d->name);
+            evtchn_dom0_virq(VIRQ_DOM_EXC);
+        }
+        m->restart_told = true;
+        return;
+    }
+    m->restarting = m->restart_told = false;
+    if (rc == -EBUSY)
+        snprintf(err, sizeof(err), "a page of it is still mapped");
+    else if (rc < 0)
+        snprintf(err, sizeof(err), "cannot reset it: %s", strerror(-rc));
+    if (rc == 0 && daemon_boot(m, d->cmdline, false, err, sizeof(err)) == 0) {
+        log_info("dom%u (%s): restarted", d->id, d->name);
+        daemon_store_restarted(d);
+        return;
+    }
+    log_warnx("dom%u (%s): restart failed: %s", d->id, d->name, err);
+    daemon_destroy(m);
+}
+
+/* Retry the restarts that wait (after each batch of events); returns
+ * whether any still waits. */
+static bool daemon_restarts(void)
+{
+    bool waiting = false;
+
+    for (unsigned int i = 0; i < VN_MAX_DOMAINS; i++) {
+        struct managed *m = dmn.doms[i];
+
+        if (m && m->restarting && !m->dead)
+            daemon_restart(m);
+        waiting |= dmn.doms[i] && dmn.doms[i]->restarting;
+    }
+    return waiting;
+}
+
 /* The domain's process is gone: apply its on_* action. */
 static void daemon_domain_stopped(struct watch *w)
 {
     struct managed *m = w->m;
     struct domain *d = m->d;
-    char err[256] = "";
     uint8_t action;
 
     if (m->dead)
@@ -321,13 +381,11 @@ static void daemon_domain_stopped(struct watch *w)
         return;
     if (action == VN_ON_RESTART && m->restarts < VN_MAX_RESTARTS) {
         m->restarts++;
-        if (domain_reset(d) == 0 &&
-            daemon_boot(m, d->cmdline, false, err, sizeof(err)) == 0) {
-            log_info("dom%u (%s): restarted", d->id, d->name);
-            daemon_store_restarted(d->id, d->nr_pages * 4);
-            return;
-        }
-        log_warnx("dom%u (%s): restart failed: %s", d->id, d->name, err);
+        m->restarting = true;
+        m->restart_told = false;
+        m->restart_by = daemon_now_ns() + VN_RESTART_WAIT_NS;
+        daemon_restart(m);
+        return;
     }
     daemon_destroy(m);
 }
@@ -440,8 +498,11 @@ static void daemon_loop(int lfd, int sigfd)
     if (daemon_watch(&lw) < 0 || daemon_watch(&sw) < 0 || ew.fd < 0 ||
         daemon_watch(&ew) < 0)
         fatal("epoll_ctl");
+    bool waiting = false;
+
     while (!dmn.stopping) {
-        int n = epoll_wait(dmn.epfd, ev, 32, -1);
+        /* A restart that waits is retried at least every 20 ms. */
+        int n = epoll_wait(dmn.epfd, ev, 32, waiting ? 20 : -1);
 
         if (n < 0 && errno == EINTR)
             continue;
@@ -468,6 +529,7 @@ static void daemon_loop(int lfd, int sigfd)
                 break;
             }
         }
+        waiting = daemon_restarts();
         daemon_bury();
     }
 }
@@ -529,6 +591,7 @@ int daemon_main(int argc, char **argv, const char *stub)
     daemon_loop(lfd, sigfd);
     daemon_shutdown_all();
     daemon_bury();
+    daemon_store_fini();
     close(lfd);
     unlink(dmn.sock_path);
     unlink(dmn.pid_path);

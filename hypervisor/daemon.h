@@ -20,8 +20,11 @@ struct managed {
     size_t image_size;
     uint8_t on_poweroff, on_reboot, on_crash; /* VN_ON_* */
     uint32_t restarts;
-    bool registered; /* its pidfd is in the event loop (as `watch`) */
-    bool dead;       /* destroyed; freed after the current loop batch */
+    bool registered;     /* its pidfd is in the event loop (as `watch`) */
+    bool dead;           /* destroyed; freed after the current loop batch */
+    bool restarting;     /* stopped; restarts once its pages are unmapped */
+    bool restart_told;   /* dom0 was told to unmap them (VIRQ_DOM_EXC) */
+    uint64_t restart_by; /* CLOCK_MONOTONIC ns; then destroyed instead */
     void *watch;
 };
 
@@ -38,8 +41,9 @@ int daemon_main(int argc, char **argv, const char *stub);
 
 /* daemon_store.c */
 void daemon_store_init(const char *rundir);
+void daemon_store_fini(void);
 void daemon_store_release(uint32_t domid);
-void daemon_store_restarted(uint32_t domid, uint64_t memory_kib);
+void daemon_store_restarted(const struct domain *d);
 
 /* control.c */
 #define CONTROL_MAX_FDS 2 /* descriptors one reply passes */

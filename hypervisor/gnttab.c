@@ -163,9 +163,6 @@ int gnttab_domain_reset(struct domain *d)
     else
         gnttab_free_frames(d->gt);
     pthread_mutex_unlock(&d->mm_lock);
-    if (rc < 0)
-        log_warnx("dom%u: a grant of it is still mapped: no restart in place",
-                  d->id);
     return rc;
 }
 

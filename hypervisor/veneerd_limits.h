@@ -53,6 +53,21 @@
  * gives up on it: a guest that crashes at boot must not loop. [POLICY] */
 #define VN_MAX_RESTARTS 100
 
+/* How long a domain that is to restart in place waits for the pages
+ * others map (vstored's store ring, a backend's rings) to be unmapped
+ * before veneerd destroys it instead (ns). vstored unmaps as soon as it
+ * sees the domain's store channel closed. [POLICY] */
+#define VN_RESTART_WAIT_NS 5000000000ull
+
+/* Messages to the store (releases, restarts) waiting for the daemon's
+ * store thread; more are dropped with a warning (libvn's sweep removes
+ * what a missed release leaves). [POLICY] */
+#define VN_STORE_QUEUE 256
+
+/* How long the daemon's exit waits for the store thread to send what is
+ * queued (ms). [POLICY] */
+#define VN_STORE_DRAIN_MS 5000
+
 /* After its timer kicked the running vCPU, the server thread spins this
  * long (ns), yielding the CPU as it goes, so that it is awake when the
  * KICK request comes: the signal takes ~60 us to come back as a request
