@@ -56,7 +56,7 @@ static int start_vstored(const char *rundir, const struct daemon *dm)
         return -errno;
     if (child == 0) {
         execl(bin, bin, "--socket", sock, "--pid-file", pid, "--log-file", log,
-              (char *)NULL);
+              "--rundir", rundir, (char *)NULL);
         vn_warnx("host start: cannot run %s: %s", bin, strerror(errno));
         _exit(127);
     }

@@ -138,28 +138,29 @@ bool domain_is_introduced(const struct store *st, uint32_t domid)
 
 /*
  * domain_introduce: dom0 tells the store that domid exists and where its
- * ring is. Fires @introduceDomain. The transport hook (the guest ring,
- * once it exists) attaches the ring; without one the domain is only
- * recorded.
+ * ring is. The transport hook (guest.c) attaches the ring. The first
+ * introduction fires @introduceDomain; a repeated one, as in xenstored,
+ * attaches the ring afresh (a new event channel, the connection reset)
+ * and fires nothing.
  *
- * Return values: 0; EINVAL for dom0 or a reserved domid; EEXIST if already
- * introduced; ENOMEM; or the hook's error.
+ * Return values: 0; EINVAL for dom0 or a reserved domid; ENOMEM; or the
+ * hook's error.
  */
 int domain_introduce(struct store *st, uint32_t domid, uint64_t gfn,
                      uint32_t evtchn)
 {
     struct domain *d;
+    bool again;
     int rc;
 
     if (domid == 0 || domid >= VS_DOMID_MAX)
         return EINVAL;
-    if (domain_is_introduced(st, domid))
-        return EEXIST;
+    again = domain_is_introduced(st, domid);
     d = domain_get(st, domid);
     if (d == NULL)
         return ENOMEM;
     if (st->hooks.introduce != NULL) {
-        rc = st->hooks.introduce(st->hooks.arg, domid, gfn, evtchn);
+        rc = st->hooks.introduce(st->hooks.arg, domid, gfn, evtchn, again);
         if (rc != 0) {
             domain_put(st, d);
             return rc;
@@ -168,7 +169,8 @@ int domain_introduce(struct store *st, uint32_t domid, uint64_t gfn,
     d->introduced = true;
     d->gfn = gfn;
     d->evtchn = evtchn;
-    watch_fire_special(st, "@introduceDomain", domid);
+    if (!again)
+        watch_fire_special(st, "@introduceDomain", domid);
     return 0;
 }
 

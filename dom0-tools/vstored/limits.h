@@ -56,6 +56,16 @@
 /* [ABI] Domain ids: real domains are below DOMID_FIRST_RESERVED. */
 #define VS_DOMID_MAX 0x7FF0
 
+/* [POLICY] Rounds of (replies out, requests in) one service of a guest
+ * ring makes before other clients get their turn: with 1 KiB streams,
+ * at most 4 KiB of requests per ring per loop batch. */
+#define VS_RING_PUMP_ROUNDS 4
+
+/* [POLICY] Guest rings served at once: one per domain veneerd can host
+ * (VN_MAX_DOMAINS). Each holds a mapped page and a dom0 event channel
+ * port (veneerd allows dom0 VN_EVTCHN_DOM0_MAX_PORTS in all). */
+#define VS_MAX_RINGS 1024
+
 /* [POLICY] Largest CONTROL reply we build (help text, quota listing). */
 #define VS_CONTROL_REPLY_MAX 1024
 

@@ -16,6 +16,7 @@
 
 struct opts {
     const char *socket;
+    const char *rundir;
     const char *pid_file;
     const char *log_file;
     bool foreground;
@@ -29,6 +30,9 @@ static const char usage_text[] =
     "  --socket PATH            listen here (default: $XENSTORED_PATH, else\n"
     "                           $XENSTORED_RUNDIR/socket, "
     "else " VSTORE_DEFAULT_SOCKET ")\n"
+    "  --rundir DIR             veneerd's run directory, to serve guests'\n"
+    "                           rings (default: $VENEER_RUNDIR, else\n"
+    "                           /run/veneer)\n"
     "  -F, --foreground         do not detach; log to stderr by default\n"
     "  --pid-file PATH          write the daemon's pid here\n"
     "  --log-file PATH          log here (default: stderr in the foreground,\n"
@@ -45,6 +49,7 @@ static const char usage_text[] =
 
 enum {
     OPT_SOCKET = 256,
+    OPT_RUNDIR,
     OPT_PID,
     OPT_LOG,
     OPT_Q_NODES,
@@ -58,6 +63,7 @@ enum {
 
 static const struct option long_opts[] = {
     {"socket", required_argument, NULL, OPT_SOCKET},
+    {"rundir", required_argument, NULL, OPT_RUNDIR},
     {"pid-file", required_argument, NULL, OPT_PID},
     {"log-file", required_argument, NULL, OPT_LOG},
     {"foreground", no_argument, NULL, 'F'},
@@ -93,6 +99,9 @@ static void opts_parse(int argc, char **argv, struct opts *o)
         switch (ch) {
         case OPT_SOCKET:
             o->socket = optarg;
+            break;
+        case OPT_RUNDIR:
+            o->rundir = optarg;
             break;
         case OPT_PID:
             o->pid_file = optarg;
@@ -248,13 +257,27 @@ static int sig_setup(struct loop *l, struct sig_src *s)
     return loop_add(l, &s->src, EPOLLIN);
 }
 
+struct transports {
+    struct unix_srv *local;
+    struct guest_srv *guests;
+};
+
+/* Once per loop batch: both transports send what was queued. */
+static void transports_after(void *arg)
+{
+    struct transports *t = arg;
+
+    guest_after(t->guests);
+    unix_after(t->local);
+}
+
 int main(int argc, char **argv)
 {
     struct opts o = {0};
     struct loop loop;
     struct sig_src sig = {.src.fd = -1};
     struct store *st;
-    struct unix_srv *srv;
+    struct transports t;
     int notify = -1, rc;
 
     opts_parse(argc, argv, &o);
@@ -275,11 +298,14 @@ int main(int argc, char **argv)
         errno = rc;
         fatal("event loop setup");
     }
-    srv = unix_open(st, &loop, o.socket);
-    if (srv == NULL)
+    t.local = unix_open(st, &loop, o.socket);
+    if (t.local == NULL)
         fatal("cannot listen on %s", o.socket);
-    loop.after = unix_after;
-    loop.after_arg = srv;
+    t.guests = guest_open(st, &loop, o.rundir);
+    if (t.guests == NULL)
+        fatal("guest-ring transport");
+    loop.after = transports_after;
+    loop.after_arg = &t;
     if (o.pid_file != NULL && (rc = pid_file_write(o.pid_file)) != 0) {
         errno = rc;
         log_warn("cannot write pid file %s", o.pid_file);
@@ -294,7 +320,8 @@ int main(int argc, char **argv)
         errno = rc;
         log_warn("event loop");
     }
-    unix_close(srv);
+    guest_close(t.guests);
+    unix_close(t.local);
     store_destroy(st);
     if (o.pid_file != NULL)
         unlink(o.pid_file);

@@ -7,9 +7,12 @@
  *    conn, ops_*, dispatch): a store that takes request bytes and produces
  *    reply bytes, with no sockets, so unit tests and the fuzzer drive it
  *    directly;
- *  - the daemon (unix, loop, main): the epoll loop and the local-socket
- *    transport. A guest-ring transport will sit beside unix.c behind the
- *    same struct conn_ops.
+ *  - the core also holds ring.c, the xenstore ring page protocol, which
+ *    moves a domain connection's bytes through a page it is given;
+ *  - the daemon (unix, guest, loop, main): the epoll loop, the
+ *    local-socket transport and the guest-ring transport (mapping rings
+ *    and binding event channels through veneerd), both behind struct
+ *    conn_ops.
  */
 #ifndef VSTORED_H
 #define VSTORED_H
@@ -144,10 +147,17 @@ struct limits {
 struct conn;
 struct domain;
 
-/* What a transport wants to hear about domains (the ring transport will
- * map the ring and bind the event channel here). */
+/*
+ * What a transport wants to hear about domains (guest.c maps the ring
+ * and binds the event channel here). introduce is called for a domain
+ * not yet introduced (again = false) and, as xenstored's repeated
+ * INTRODUCE, for one that is (again = true: attach afresh); a nonzero
+ * errno fails the INTRODUCE. release is called before the store forgets
+ * the domain.
+ */
 struct store_hooks {
-    int (*introduce)(void *arg, uint32_t domid, uint64_t gfn, uint32_t evtchn);
+    int (*introduce)(void *arg, uint32_t domid, uint64_t gfn, uint32_t evtchn,
+                     bool again);
     void (*release)(void *arg, uint32_t domid);
     void *arg;
 };
@@ -404,6 +414,37 @@ int op_control(struct req *r);
 int op_resume(struct req *r);
 int op_set_target(struct req *r);
 
+/* ---- ring.c: the xenstore ring page of a domain ---- */
+
+/* Features every ring advertises in server_features: reconnection, the
+ * error field, and XS_WATCH's depth argument. */
+#define VS_RING_FEATURES                                                       \
+    (XENSTORE_SERVER_FEATURE_RECONNECTION | XENSTORE_SERVER_FEATURE_ERROR |    \
+     XENSTORE_SERVER_FEATURE_WATCHDEPTH)
+
+/* ring_pump results. */
+#define RING_NOTIFY 0x1u /* indices or state changed: signal the guest */
+#define RING_AGAIN  0x2u /* budget spent with work left: pump again soon */
+#define RING_BROKE  0x4u /* the connection was dropped just now */
+
+struct ring {
+    struct xenstore_domain_interface *intf; /* the page, guest-writable */
+    struct store *st;
+    uint32_t domid;
+    const struct conn_ops *ops; /* for the connections the ring makes */
+    void *priv;
+    struct conn *conn; /* NULL once broken, until the guest reconnects */
+    /* The server's indices: ours, written to the page, never read back. */
+    XENSTORE_RING_IDX req_cons;
+    XENSTORE_RING_IDX rsp_prod;
+};
+
+int ring_open(struct ring *r, struct store *st, uint32_t domid, void *page,
+              const struct conn_ops *ops, void *priv);
+void ring_close(struct ring *r);
+int ring_reset(struct ring *r);
+unsigned ring_pump(struct ring *r);
+
 /* ---- loop.c: the daemon's epoll loop ---- */
 
 /* Something the loop watches; ready() gets the epoll event bits. */
@@ -434,6 +475,15 @@ struct unix_srv;
 struct unix_srv *unix_open(struct store *st, struct loop *l, const char *path);
 void unix_close(struct unix_srv *s);
 void unix_after(void *arg);
+
+/* ---- guest.c: the guest-ring transport (domains, through veneerd) ---- */
+
+struct guest_srv;
+
+struct guest_srv *guest_open(struct store *st, struct loop *l,
+                             const char *rundir);
+void guest_close(struct guest_srv *srv);
+void guest_after(void *arg);
 
 /* ---- log.c ---- */
 

@@ -160,6 +160,9 @@ Test(watch, introduce_and_release_domain)
     cr_assert_eq(t_domid_op(c0, XS_INTRODUCE, "3,100,1", &r), 0);
     expect_event(w, "@introduceDomain i");
     expect_none(w);
+    /* A repeated INTRODUCE re-attaches the ring; it fires nothing. */
+    cr_assert_eq(t_domid_op(c0, XS_INTRODUCE, "3,100,1", &r), 0);
+    expect_none(w);
     cr_assert_eq(t_domid_op(c0, XS_RELEASE, "3", &r), 0);
     expect_event(w, "@releaseDomain r");
     expect_none(w);
