@@ -6,7 +6,8 @@
 # (bench/vstored_vs_xenstored.sh) and vnbench2 (bench/vnbench2.c: core II
 # and the toolstack), which take only --quick from them; QEMU, vnbench2's
 # peer in (f), is installed for the bench alone (BENCH_DEB_PACKAGES).
-# Last, the event channels (bench/evbench.sh).
+# Then the event channels (bench/evbench.sh); last, the store over a
+# guest's ring (bench/xsring.sh).
 #
 # The binaries are copied first: the tree is shared, and a rebuild of
 # veneerd in the middle of a run must not change what is measured.
@@ -83,4 +84,9 @@ fi
 echo
 cp "$BUILD/guests/evchan.elf" "$BUILD/tests/vnev-ping" "$snap/"
 bash bench/evbench.sh $quick "$snap" || status=1
+
+# The store from a guest over its ring, beside the store over its socket.
+echo
+echo "== The store over a guest's ring and over its socket (bench/xsring.sh)"
+bash bench/xsring.sh $quick "$BUILD" || status=1
 exit $status

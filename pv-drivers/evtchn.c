@@ -250,6 +250,15 @@ void evtchn_mask(evtchn_port_t port)
                       1ULL << (port % EVTCHN_WORD_BITS), __ATOMIC_SEQ_CST);
 }
 
+int evtchn_test_and_clear(evtchn_port_t port)
+{
+    uint64_t bit = 1ULL << (port % EVTCHN_WORD_BITS);
+
+    return (__atomic_fetch_and(&shinfo->evtchn_pending[port / EVTCHN_WORD_BITS],
+                               ~bit, __ATOMIC_SEQ_CST) &
+            bit) != 0;
+}
+
 long evtchn_close(evtchn_port_t port)
 {
     struct evtchn_close op = {.port = port};

@@ -2,7 +2,7 @@
 # Guest runtime build: libpvfront.a, the freestanding library every PV
 # guest links (entry, ELF notes, hypercall page, console, printf, string,
 # page tables and PV MMU helpers, traps, event channels, grant tables,
-# shared_info, time).
+# shared_info, time, the xenstore client).
 #
 # Guest code is compiled -fpie although it is linked static and
 # position-dependent: guests are linked anywhere in the lower half (VA 0,
@@ -26,7 +26,8 @@ PVFRONT_SRCS := \
 	pv-drivers/trap_entry_x86_64.S \
 	pv-drivers/evtchn.c \
 	pv-drivers/gnttab.c \
-	pv-drivers/time.c
+	pv-drivers/time.c \
+	pv-drivers/xenbus.c
 PVFRONT_OBJS := $(call objs_of,gobj,$(PVFRONT_SRCS))
 PVFRONT_LIB := $(BUILD)/pv-drivers/libpvfront.a
 PVFRONT_LDS := pv-drivers/guest.ld

@@ -37,3 +37,5 @@ $(eval $(call guest_elf,upcall_probe,tests/guests/upcall_probe.c tests/guests/up
 # roles), and a sender flooding a victim.
 $(eval $(call guest_elf,evchan,tests/guests/evchan.c $(GTEST_SRCS),0x700000))
 $(eval $(call guest_elf,evflood,tests/guests/evflood.c $(GTEST_SRCS),0x900000))
+# The xenstore client against vstored over the guest's store ring.
+$(eval $(call guest_elf,xenstore,tests/guests/xenstore.c $(GTEST_SRCS),0xa00000))

@@ -144,6 +144,14 @@ long evtchn_unmask(evtchn_port_t port);
 /* evtchn_mask: set the port's mask bit in shared_info. */
 void evtchn_mask(evtchn_port_t port);
 
+/*
+ * evtchn_test_and_clear: atomically clear the port's pending bit in
+ * shared_info and say whether it was set. For a port kept masked and
+ * waited on with SCHEDOP_poll (the upcall handler never sees it): clear,
+ * then look at what the port guards, then poll, and no event is lost.
+ */
+int evtchn_test_and_clear(evtchn_port_t port);
+
 /* evtchn_close: EVTCHNOP_close, and forget the port's handler. */
 long evtchn_close(evtchn_port_t port);
 
