@@ -105,6 +105,8 @@ static int64_t xb_ring_read(char *buf, size_t len, int *was_full)
     return (int64_t)n;
 }
 
+static int xb_pump(uint32_t stop_id, int wait, uint64_t deadline);
+
 /*
  * Write all of data into the req stream, waiting for room. The store is
  * signalled only when it may have gone idle: when it had consumed all we
@@ -130,7 +132,11 @@ static int xb_ring_write(const void *data, size_t len, uint64_t deadline)
         if (used > XENSTORE_RING_SIZE)
             return -XEN_EIO;
         if (used == XENSTORE_RING_SIZE) {
-            rc = xb_sleep(deadline);
+            /* While we wait for room, take what the store sends (watch
+             * events): a store whose replies back up stops reading. */
+            rc = xb_pump(0, 0, deadline);
+            if (rc == 0)
+                rc = xb_sleep(deadline);
             if (rc < 0)
                 return rc;
             continue;
