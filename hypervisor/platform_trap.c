@@ -362,7 +362,7 @@ static bool platform_next_request(struct vcpu *v)
         uint32_t seq = __atomic_load_n(&mb->req_seq, __ATOMIC_ACQUIRE);
         if (seq != v->last_req) {
             v->last_req = seq;
-            return true;
+            return !v->stop; /* teardown moves req_seq to wake us */
         }
         if (evtchn_fast_pending(v)) {
             /* Sends the stub posted. The spin is not extended for them:
@@ -852,7 +852,12 @@ void platform_release(struct domain *d)
         struct vcpu *v = &d->vcpus[i];
         if (!v->server_started)
             continue;
-        v->stop = 1;
+        /* Move the word the server sleeps on as well as waking it: a
+         * wake alone is lost if it comes between the server's last look
+         * at `stop` and its FUTEX_WAIT (the process is dead: nothing else
+         * uses req_seq now). */
+        __atomic_store_n(&v->stop, 1, __ATOMIC_SEQ_CST);
+        __atomic_add_fetch(&v->mbox->req_seq, 1, __ATOMIC_SEQ_CST);
         futex_wake_all(&v->mbox->req_seq);
         vcpu_unblock(v); /* out of SCHEDOP_block/poll */
         pthread_join(v->server, NULL);
