@@ -29,10 +29,10 @@ $(eval $(call guest_elf,balloon,tests/guests/balloon.c $(GTEST_SRCS),0x20000000)
 $(eval $(call guest_elf,gnttab,tests/guests/gnttab.c $(GTEST_SRCS),0x30000000))
 $(eval $(call guest_elf,gntpair,tests/guests/gntpair.c $(GTEST_SRCS),0x40000000))
 $(eval $(call guest_elf,gntdom0,tests/guests/gntdom0.c $(GTEST_SRCS),0x50000000))
-# Upcalls, timers and blocking, against veneerd with their own entry code
-# (uplib); idle_block is also the no-CPU-while-blocked check.
-$(eval $(call guest_elf,idle_block,tests/guests/idle_block.c tests/guests/uplib.c,0x300000))
-$(eval $(call guest_elf,upcall_probe,tests/guests/upcall_probe.c tests/guests/uplib.c,0x2000000))
+# Upcalls, timers and blocking, against veneerd; idle_block is also the
+# no-CPU-while-blocked check.
+$(eval $(call guest_elf,idle_block,tests/guests/idle_block.c,0x300000))
+$(eval $(call guest_elf,upcall_probe,tests/guests/upcall_probe.c,0x2000000))
 # Event channels between two domains of one `veneerd run` (ping and pong
 # roles), and a sender flooding a victim.
 $(eval $(call guest_elf,evchan,tests/guests/evchan.c $(GTEST_SRCS),0x700000))
