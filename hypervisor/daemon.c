@@ -395,9 +395,10 @@ static void daemon_domain_stopped(struct watch *w)
 static int daemon_listen(void)
 {
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    char tmp[sizeof(sa.sun_path)];
     int fd;
 
-    if (strlen(dmn.sock_path) >= sizeof(sa.sun_path))
+    if (strlen(dmn.sock_path) + 4 >= sizeof(sa.sun_path))
         fatalx("control socket path too long: %s", dmn.sock_path);
     strcpy(sa.sun_path, dmn.sock_path);
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -405,11 +406,17 @@ static int daemon_listen(void)
         fatal("socket");
     if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
         fatalx("another veneerd is serving %s", dmn.sock_path);
-    unlink(dmn.sock_path);
-    /* Created 0600 (umask) and then checked: root only, never a window. */
+    /* Bind and listen under a temporary name, then rename into place: the
+     * socket appears only once it accepts (a client that saw the file
+     * between bind and listen got ECONNREFUSED). Created 0600 (umask) and
+     * then checked: root only, never a window. */
+    snprintf(tmp, sizeof(tmp), "%s.new", dmn.sock_path);
+    strcpy(sa.sun_path, tmp);
+    unlink(tmp);
     umask(0077);
     if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-        chmod(dmn.sock_path, 0600) < 0 || listen(fd, 64) < 0)
+        chmod(tmp, 0600) < 0 || listen(fd, 64) < 0 ||
+        rename(tmp, dmn.sock_path) < 0)
         fatal("%s", dmn.sock_path);
     return fd;
 }
