@@ -27,3 +27,22 @@ run_guest() {
     timeout 60 "$VENEERD" run "$GUESTS/$guest.elf" "$@" >"$out" 2>&1
     RC=$?
 }
+
+# private_vn_host NAME: a private run directory for `vn host` under
+# /tmp/NAME.XXXXXX, in $dir, with VENEER_RUNDIR and XENSTORED_PATH
+# pointing into it, stopped and removed when the test exits (left in place
+# when KEEP is set, to look at after a failure). Sets VN.
+private_vn_host() {
+    VN="$BUILD/bin/vn"
+    dir=$(mktemp -d "/tmp/$1.XXXXXX")
+    export VENEER_RUNDIR="$dir/run"
+    export XENSTORED_PATH="$VENEER_RUNDIR/xenstored/socket"
+    unset XENSTORED_RUNDIR
+    trap private_vn_host_cleanup EXIT
+}
+
+private_vn_host_cleanup() {
+    [ -n "${KEEP:-}" ] && return
+    timeout 30 "$VN" host stop --purge >/dev/null 2>&1
+    rm -rf "$dir"
+}

@@ -10,18 +10,9 @@
 # host process that dies holding a mapping releases it.
 set -u
 . "$(dirname "$0")/lib.sh"
-VN="$BUILD/bin/vn"
 CHECK="$BUILD/tests/vngnt-check"
 
-dir=$(mktemp -d /tmp/gnttab-dom0.XXXXXX)
-export VENEER_RUNDIR="$dir/run"
-export XENSTORED_PATH="$VENEER_RUNDIR/xenstored/socket"
-unset XENSTORED_RUNDIR
-cleanup() {
-    timeout 30 "$VN" host stop --purge >/dev/null 2>&1
-    rm -rf "$dir"
-}
-trap cleanup EXIT
+private_vn_host gnttab-dom0
 
 timeout 60 "$VN" host start >"$dir/host.out" 2>&1 ||
     { cat "$dir/host.out"; fail "vn host start"; }

@@ -10,17 +10,8 @@
 # (security invariant 4).
 set -u
 . "$(dirname "$0")/lib.sh"
-VN="$BUILD/bin/vn"
 
-dir=$(mktemp -d /tmp/gnttab-pair.XXXXXX)
-export VENEER_RUNDIR="$dir/run"
-export XENSTORED_PATH="$VENEER_RUNDIR/xenstored/socket"
-unset XENSTORED_RUNDIR
-cleanup() {
-    timeout 30 "$VN" host stop --purge >/dev/null 2>&1
-    rm -rf "$dir"
-}
-trap cleanup EXIT
+private_vn_host gnttab-pair
 
 # domid NAME: the domain's id from vn list.
 domid() {

@@ -9,21 +9,12 @@
 # process and no file but the logs, and --purge not even those.
 set -u
 . "$(dirname "$0")/lib.sh"
-VN="$BUILD/bin/vn"
 
 command -v jq >/dev/null || { echo "SKIP: jq missing (apt-get install jq)"; exit 77; }
 command -v xenstore-ls >/dev/null ||
     { echo "SKIP: xenstore-ls missing (apt-get install xenstore-utils)"; exit 77; }
 
-dir=$(mktemp -d /tmp/vn-e2e.XXXXXX)
-export VENEER_RUNDIR="$dir/run"
-export XENSTORED_PATH="$VENEER_RUNDIR/xenstored/socket"
-unset XENSTORED_RUNDIR
-cleanup() {
-    timeout 30 "$VN" host stop --purge >/dev/null 2>&1
-    rm -rf "$dir"
-}
-trap cleanup EXIT
+private_vn_host vn-e2e
 
 # vn ARGS...: run vn (bounded), output to $dir/out and $dir/err, status RC.
 vn() {

@@ -13,21 +13,12 @@
 # afterwards; destroying the domain removes its nodes.
 set -u
 . "$(dirname "$0")/lib.sh"
-VN="$BUILD/bin/vn"
 
 command -v jq >/dev/null || { echo "SKIP: jq missing (apt-get install jq)"; exit 77; }
 command -v xenstore-read >/dev/null ||
     { echo "SKIP: xenstore-read missing (apt-get install xenstore-utils)"; exit 77; }
 
-dir=$(mktemp -d /tmp/xs-guest.XXXXXX)
-export VENEER_RUNDIR="$dir/run"
-export XENSTORED_PATH="$VENEER_RUNDIR/xenstored/socket"
-unset XENSTORED_RUNDIR
-cleanup() {
-    [ -n "${KEEP:-}" ] || timeout 30 "$VN" host stop --purge >/dev/null 2>&1
-    [ -n "${KEEP:-}" ] || rm -rf "$dir"
-}
-trap cleanup EXIT
+private_vn_host xs-guest
 
 vn() {
     timeout 60 "$VN" "$@" >"$dir/out" 2>"$dir/err" ||
