@@ -69,19 +69,6 @@ static int wait_for(volatile uint32_t *word, uint32_t want)
     return 0;
 }
 
-/* End access, retrying while a pin that is on its way out is still
- * there (a copy's, a closed connection's): 0, or the last error. */
-static int end_eventually(grant_ref_t ref)
-{
-    uint64_t end = time_now_ns() + WAIT_MAX_NS;
-    int rc;
-
-    while ((rc = gnttab_end_access_ref(ref)) == -XEN_EBUSY &&
-           time_now_ns() < end)
-        time_sleep_ns(WAIT_STEP_NS);
-    return rc;
-}
-
 int guest_main(struct start_info *si)
 {
     uint64_t data = alloc_pfn(), ro = alloc_pfn(), c = alloc_pfn();
@@ -122,9 +109,9 @@ int guest_main(struct start_info *si)
     gtest_ok(wait_for(&ctl->host_state, 3) == 0, "the host is done");
     gtest_ok(strcmp(page_of(ro), "read-only page") == 0,
              "the read-only page is untouched");
-    gtest_ok(end_eventually(RO_REF) == 0,
+    gtest_ok(gtest_end_access(RO_REF) == 0,
              "a dead host process's mapping was released");
-    gtest_ok(end_eventually(CTL_REF) == 0 &&
+    gtest_ok(gtest_end_access(CTL_REF) == 0 &&
                  gnttab_end_access_ref(OTHER_REF) == 0,
              "every grant ends");
     return gtest_end();

@@ -112,19 +112,6 @@ static int wait_text(const char *where, const char *text)
     return 0;
 }
 
-/* End access, retrying while the peer's unmap is on its way: 0, or the
- * last error. */
-static int end_eventually(grant_ref_t ref)
-{
-    uint64_t end = time_now_ns() + WAIT_MAX_NS;
-    int rc;
-
-    while ((rc = gnttab_end_access_ref(ref)) == -XEN_EBUSY &&
-           time_now_ns() < end)
-        time_sleep_ns(WAIT_STEP_NS);
-    return rc;
-}
-
 static void set_state(volatile uint32_t *word, uint32_t v)
 {
     __atomic_store_n(word, v, __ATOMIC_RELEASE);
@@ -159,9 +146,9 @@ static int granter(int death)
     set_state(&ctl->a_state, 2);
     if (death) {
         /* B dies holding the mapping; its death must give P back. */
-        rc = end_eventually(DATA_REF);
+        rc = gtest_end_access(DATA_REF);
         gtest_ok(rc == 0, "access ends once the mapper died (rc %d)", rc);
-        gtest_ok(end_eventually(CTL_REF) == 0,
+        gtest_ok(gtest_end_access(CTL_REF) == 0,
                  "the control page comes back too");
         return gtest_end();
     }
@@ -177,7 +164,8 @@ static int granter(int death)
              "no bit left on the read-only grant");
     set_state(&ctl->a_state, 3);
     gtest_ok(wait_for(&ctl->b_state, 4) == 0, "B unmapped the control page");
-    gtest_ok(end_eventually(CTL_REF) == 0 && gnttab_end_access_ref(RO_REF) == 0,
+    gtest_ok(gtest_end_access(CTL_REF) == 0 &&
+                 gnttab_end_access_ref(RO_REF) == 0,
              "every grant ends");
     return gtest_end();
 }

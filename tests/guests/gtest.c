@@ -4,8 +4,11 @@
  * gtest.h.
  */
 #include <stdarg.h>
+#include <xen/errno.h>
 #include <veneer/console.h>
+#include <veneer/gnttab.h>
 #include <veneer/string.h>
+#include <veneer/time.h>
 
 #include "gtest.h"
 
@@ -195,4 +198,15 @@ int gtest_end(void)
     printf("%s: SUCCESS (%u ok, %u refused, %u notes, %u skipped)\n", gt.name,
            gt.ok, gt.refused, gt.notes, gt.skipped);
     return 0;
+}
+
+int gtest_end_access(uint32_t ref)
+{
+    uint64_t end = time_now_ns() + 20000000000ULL;
+    int rc;
+
+    while ((rc = gnttab_end_access_ref(ref)) == -XEN_EBUSY &&
+           time_now_ns() < end)
+        time_sleep_ns(1000000ULL); /* every 1 ms */
+    return rc;
 }

@@ -80,4 +80,11 @@ unsigned int gtest_failed(void);
  */
 int gtest_end(void);
 
+/*
+ * gtest_end_access: end access to grant ref, retrying for up to 20 s
+ * while a pin on its way out (a peer's unmap, a copy's, a closed dom0
+ * connection's) still holds it. Returns 0, or the last error.
+ */
+int gtest_end_access(uint32_t ref);
+
 #endif /* GTEST_H */
